@@ -18,7 +18,7 @@ this file for the exact meaning of every case.
 Method for ordinary rows (function measure()):
   1. prepare the inputs (keys, source lists, classes, ...) outside tracing;
   2. gc.collect() (empties the tuple/float/list/dict free lists), gc.disable();
-  3. tracemalloc.start(); obj = builder(*inputs);
+  3. tracemalloc.start(); obj = run(builder, inputs)  (run: a trampoline in <calib>);
   4. gc.collect() again, still tracing: temporaries that were parked on a free list
      during the build are released, so only blocks owned by obj stay traced;
   5. snapshot; keep traces whose (only) frame has filename "<calib>", i.e. the
@@ -349,6 +349,8 @@ def cases():
     """Yield (case, arg_for_json, build, prepare, arg) in output order."""
     for v in INT_ARITH:
         yield 'int.arith', str(v), B['add'], lambda v: (v - 1, 1), v
+    for v in INT_ARITH:
+        yield 'int.arith_halves', str(v), B['add'], lambda v: (v // 2, v - v // 2), v
     for v in INT_FROM_STR:
         yield 'int.from_str', str(v), B['int_from_str'], lambda v: (str(v),), v
     for v in FLOATS:
