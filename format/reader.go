@@ -1,0 +1,478 @@
+// This file defines Reader, which streams the batches of a trace file.
+
+package format
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// ReaderAtSeeker is what a Reader reads from, such as an *os.File or a
+// *bytes.Reader.
+type ReaderAtSeeker interface {
+	io.ReaderAt
+	io.Seeker
+}
+
+// A Reader reads a trace batch by batch. Its memory does not grow with the
+// length of the trace: it holds one Arrow record batch at a time.
+//
+// A file whose footer is missing or damaged, such as one whose writer
+// crashed, is read as a stream: Next returns every complete batch, then
+// io.EOF, and Truncated reports true.
+type Reader struct {
+	name   string
+	file   *os.File // closed by Close when Open opened it
+	header Header
+	cols   columnIndex
+
+	msgs       *messageReader
+	ipc        *ipc.Reader
+	pending    arrow.Record // the first batch, read by the constructor
+	numBatches int          // from the footer, or -1
+	truncated  bool
+
+	batch   int    // the number of the next batch
+	seq     uint64 // the seq the next event must have
+	opDict  *array.Data
+	opMap   []Op // op dictionary index -> Op
+	layDict *array.Data
+	layMap  []Layer
+	done    bool
+	err     error // the error that ended reading
+	closed  bool
+}
+
+// Open opens the trace file at path. Its errors name the file, e.g.
+// "format: open trace.arrow: not an Arrow IPC file (starts with 504b0304)".
+func Open(path string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("format: %w", err)
+	}
+	r, err := newReader(f, path, memory.NewGoAllocator())
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.file = f
+	return r, nil
+}
+
+// NewReader returns a reader of the trace in r; name names it in errors.
+// It reads the header and the first batch. Close does not close r.
+func NewReader(r ReaderAtSeeker, name string) (*Reader, error) {
+	return newReader(r, name, memory.NewGoAllocator())
+}
+
+// newReader is NewReader with the allocator of the record batches' memory.
+func newReader(ra ReaderAtSeeker, name string, mem memory.Allocator) (*Reader, error) {
+	r := &Reader{name: name, numBatches: -1, seq: 1}
+	if err := r.open(ra, mem); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("format: open %s: %w", name, err)
+	}
+	return r, nil
+}
+
+func (r *Reader) open(ra ReaderAtSeeker, mem memory.Allocator) error {
+	size, err := ra.Seek(0, io.SeekEnd)
+	if err != nil {
+		return err
+	}
+	if err := checkMagic(ra, size); err != nil {
+		return err
+	}
+	mem = &cappedAllocator{mem: mem, max: allocationCap(size)}
+
+	// The footer says the file is complete, and where its messages end.
+	end := size
+	strict := false
+	if start, n, ok := readFooter(ra, size); ok {
+		end, strict, r.numBatches = start, true, n
+	}
+	r.truncated = !strict
+	r.msgs = newMessageReader(io.NewSectionReader(ra, magicLen, end-magicLen), end-magicLen, mem, strict)
+	err = guard(func() (err error) {
+		r.ipc, err = ipc.NewReaderFromMessageReader(r.msgs, ipc.WithAllocator(mem))
+		return err
+	})
+	if err != nil {
+		r.msgs.Release()
+		if r.msgs.cut {
+			return errorf(ErrCorrupt, "the file ends inside its schema")
+		}
+		return errorf(ErrCorrupt, "schema: %w", err)
+	}
+	meta, cols, err := readSchema(r.ipc.Schema())
+	if err != nil {
+		return err
+	}
+	r.header.Meta, r.cols = meta, cols
+
+	// The type and site tables are the dictionaries, which come with the
+	// first batch.
+	rec, err := r.read()
+	switch {
+	case err == io.EOF:
+		return r.checkEnd()
+	case err != nil:
+		return fmt.Errorf("batch 0: %w", err)
+	}
+	r.pending = rec
+	return guard(func() error {
+		r.header.Types = dictionaryNames(rec.Column(r.cols[colType]))
+		r.header.Sites = dictionaryNames(rec.Column(r.cols[colSite]))
+		if err := checkTable("type", r.header.Types, NoType, MaxTypes); err != nil {
+			return errorf(ErrCorrupt, "%w", err)
+		}
+		if err := checkTable("site", r.header.Sites, UnknownSite, MaxSites); err != nil {
+			return errorf(ErrCorrupt, "%w", err)
+		}
+		return nil
+	})
+}
+
+// checkMagic checks that the file starts like an Arrow IPC file.
+func checkMagic(ra io.ReaderAt, size int64) error {
+	if size < magicLen {
+		return errorf(ErrNotArrow, "not an Arrow IPC file (%d bytes)", size)
+	}
+	var head [magicLen]byte
+	if _, err := ra.ReadAt(head[:], 0); err != nil {
+		return err
+	}
+	if string(head[:len(magic)]) != magic {
+		return errorf(ErrNotArrow, "not an Arrow IPC file (starts with %x)", head[:])
+	}
+	return nil
+}
+
+// readFooter returns where the footer of the file starts and the number of
+// record batches it lists, or ok false when the file has no sound footer.
+func readFooter(ra ReaderAtSeeker, size int64) (start int64, batches int, ok bool) {
+	if size < magicLen+int64(footerTail) {
+		return 0, 0, false
+	}
+	var tail [footerTail]byte
+	if _, err := ra.ReadAt(tail[:], size-int64(footerTail)); err != nil || string(tail[4:]) != magic {
+		return 0, 0, false
+	}
+	start = size - int64(footerTail) - int64(binary.LittleEndian.Uint32(tail[:4]))
+	if start < magicLen {
+		return 0, 0, false
+	}
+	// ipc.FileReader checks the footer and the schema it holds.
+	mem := &cappedAllocator{mem: memory.NewGoAllocator(), max: allocationCap(size)}
+	err := guard(func() error {
+		fr, err := ipc.NewFileReader(io.NewSectionReader(ra, 0, size), ipc.WithAllocator(mem))
+		if err != nil {
+			return err
+		}
+		defer fr.Close()
+		batches = fr.NumRecords()
+		return nil
+	})
+	return start, batches, err == nil && batches >= 0
+}
+
+// guard calls f and returns a panic in it as an error. Arrow's decoders
+// panic on some damaged input; this is the one place that recovers.
+func guard(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errorf(ErrCorrupt, "arrow: %v", p)
+		}
+	}()
+	return f()
+}
+
+// read returns the next record batch, or io.EOF at the end of the data.
+// The record is valid until the next call.
+func (r *Reader) read() (arrow.Record, error) {
+	var ok bool
+	if err := guard(func() error { ok = r.ipc.Next(); return nil }); err != nil {
+		return nil, err
+	}
+	if ok {
+		return r.ipc.Record(), nil
+	}
+	err := r.ipc.Err()
+	switch {
+	case err == nil, r.msgs.cut:
+		return nil, io.EOF
+	case errors.Is(err, ErrCorrupt):
+		return nil, err
+	}
+	return nil, errorf(ErrCorrupt, "%w", err)
+}
+
+// dictionaryNames returns the values of the dictionary of a dictionary
+// column of strings.
+func dictionaryNames(col arrow.Array) []string {
+	dict := col.(*array.Dictionary).Dictionary().(*array.String)
+	names := make([]string, dict.Len())
+	for i := range names {
+		names[i] = dict.Value(i)
+	}
+	return names
+}
+
+// Header returns the trace's metadata and its type and site tables. The
+// tables are empty when the file was cut short before its first batch.
+func (r *Reader) Header() Header {
+	h := r.header
+	h.Types = append([]string(nil), h.Types...)
+	h.Sites = append([]string(nil), h.Sites...)
+	return h
+}
+
+// NumBatches returns the number of batches that the file's footer lists,
+// or -1 when the file has no footer (it was cut short).
+func (r *Reader) NumBatches() int { return r.numBatches }
+
+// Truncated reports whether the file has no sound footer, so that it was
+// read as a stream up to its last complete batch. It is known from the
+// start and final once Next has returned io.EOF.
+func (r *Reader) Truncated() bool { return r.truncated }
+
+// Next fills b with the next batch, reusing b's memory, and returns io.EOF
+// after the last one. Batches are numbered from 0 in errors. A batch may
+// be empty: a trace without events holds one empty batch.
+//
+// Next checks what it reads: ops and layers are mapped to this package's
+// codes by name, type and site indices must be inside the header's
+// tables, seq must count up from 1 without a gap. A violation ends the
+// reading with an ErrCorrupt error, returned again by every later call.
+func (r *Reader) Next(b *Batch) error {
+	switch {
+	case r.err != nil:
+		return r.err
+	case r.done:
+		return io.EOF
+	case r.closed:
+		return fmt.Errorf("format: read %s: reader is closed", r.name)
+	}
+	err := r.next(b)
+	switch {
+	case err == io.EOF:
+		r.done = true
+		if err := r.checkEnd(); err != nil {
+			r.err = fmt.Errorf("format: read %s: %w", r.name, err)
+			return r.err
+		}
+		return io.EOF
+	case err != nil:
+		b.Reset()
+		r.err = fmt.Errorf("format: read %s: batch %d: %w", r.name, r.batch, err)
+		return r.err
+	}
+	r.batch++
+	return nil
+}
+
+func (r *Reader) next(b *Batch) error {
+	rec := r.pending
+	if rec != nil {
+		r.pending = nil
+		defer rec.Release()
+	} else {
+		var err error
+		if rec, err = r.read(); err != nil {
+			return err
+		}
+	}
+	return guard(func() error { return r.fill(b, rec) })
+}
+
+// checkEnd checks, at the end of the data, that the file held every batch
+// its footer lists.
+func (r *Reader) checkEnd() error {
+	if r.numBatches >= 0 && r.batch != r.numBatches {
+		return errorf(ErrCorrupt, "the footer lists %d batches, the file holds %d", r.numBatches, r.batch)
+	}
+	return nil
+}
+
+// fill copies the events of rec into b, checking them.
+func (r *Reader) fill(b *Batch, rec arrow.Record) error {
+	n := int(rec.NumRows())
+	if n > MaxBatchLen {
+		return errorf(ErrCorrupt, "%d events, at most %d fit a batch", n, MaxBatchLen)
+	}
+	for c := range r.cols {
+		col := rec.Column(r.cols[c])
+		if col.Len() != n {
+			return errorf(ErrCorrupt, "%s has %d values, the batch %d rows", describe(c), col.Len(), n)
+		}
+		if col.NullN() != 0 {
+			return errorf(ErrCorrupt, "%s has %d nulls", describe(c), col.NullN())
+		}
+	}
+
+	b.Seq = resize(b.Seq, n)
+	copy(b.Seq, rec.Column(r.cols[colSeq]).(*array.Uint64).Uint64Values())
+	for i, seq := range b.Seq {
+		if seq != r.seq+uint64(i) {
+			return errorf(ErrCorrupt, "row %d: seq %d, want %d", i, seq, r.seq+uint64(i))
+		}
+	}
+	b.Size = resize(b.Size, n)
+	copy(b.Size, rec.Column(r.cols[colSize]).(*array.Int64).Int64Values())
+	b.Block = resize(b.Block, n)
+	copy(b.Block, rec.Column(r.cols[colBlock]).(*array.Int64).Int64Values())
+	b.Addr = resize(b.Addr, n)
+	copy(b.Addr, rec.Column(r.cols[colAddr]).(*array.Uint64).Uint64Values())
+
+	if err := r.fillOps(b, rec.Column(r.cols[colOp]).(*array.Dictionary)); err != nil {
+		return err
+	}
+	if err := r.fillLayers(b, rec.Column(r.cols[colLayer]).(*array.Dictionary)); err != nil {
+		return err
+	}
+
+	types := rec.Column(r.cols[colType]).(*array.Dictionary)
+	if err := r.checkTable(colType, types, len(r.header.Types)); err != nil {
+		return err
+	}
+	b.Type = resize(b.Type, n)
+	for i, t := range types.Indices().(*array.Int16).Int16Values() {
+		if t < 0 || int(t) >= len(r.header.Types) {
+			return errorf(ErrCorrupt, "row %d: type index %d outside the type table (%d names)", i, t, len(r.header.Types))
+		}
+		b.Type[i] = uint16(t)
+	}
+
+	sites := rec.Column(r.cols[colSite]).(*array.Dictionary)
+	if err := r.checkTable(colSite, sites, len(r.header.Sites)); err != nil {
+		return err
+	}
+	b.Site = resize(b.Site, n)
+	for i, s := range sites.Indices().(*array.Int32).Int32Values() {
+		if s < 0 || int(s) >= len(r.header.Sites) {
+			return errorf(ErrCorrupt, "row %d: site index %d outside the site table (%d names)", i, s, len(r.header.Sites))
+		}
+		b.Site[i] = uint32(s)
+	}
+	r.seq += uint64(n)
+	return nil
+}
+
+// checkTable checks that the dictionary of a type or site column is the
+// table of the header (a stream could change it; a file cannot).
+func (r *Reader) checkTable(col int, d *array.Dictionary, want int) error {
+	if got := d.Dictionary().Len(); got != want {
+		return errorf(ErrCorrupt, "%s: dictionary of %d names, the header has %d", describe(col), got, want)
+	}
+	return nil
+}
+
+// fillOps maps the op column to Op codes by name.
+func (r *Reader) fillOps(b *Batch, d *array.Dictionary) error {
+	if data := d.Dictionary().Data().(*array.Data); data != r.opDict {
+		m, err := nameMap(d, opNames[:], "op")
+		if err != nil {
+			return err
+		}
+		r.opDict, r.opMap = data, make([]Op, len(m))
+		for i, code := range m {
+			r.opMap[i] = Op(code)
+		}
+	}
+	b.Op = resize(b.Op, d.Len())
+	for i, x := range d.Indices().(*array.Int8).Int8Values() {
+		if x < 0 || int(x) >= len(r.opMap) {
+			return errorf(ErrCorrupt, "row %d: op index %d outside the op dictionary (%d names)", i, x, len(r.opMap))
+		}
+		b.Op[i] = r.opMap[x]
+	}
+	return nil
+}
+
+// fillLayers maps the layer column to Layer codes by name.
+func (r *Reader) fillLayers(b *Batch, d *array.Dictionary) error {
+	if data := d.Dictionary().Data().(*array.Data); data != r.layDict {
+		m, err := nameMap(d, layerNames[:], "layer")
+		if err != nil {
+			return err
+		}
+		r.layDict, r.layMap = data, make([]Layer, len(m))
+		for i, code := range m {
+			r.layMap[i] = Layer(code)
+		}
+	}
+	b.Layer = resize(b.Layer, d.Len())
+	for i, x := range d.Indices().(*array.Int8).Int8Values() {
+		if x < 0 || int(x) >= len(r.layMap) {
+			return errorf(ErrCorrupt, "row %d: layer index %d outside the layer dictionary (%d names)", i, x, len(r.layMap))
+		}
+		b.Layer[i] = r.layMap[x]
+	}
+	return nil
+}
+
+// nameMap maps each name of the dictionary of d to its index in known.
+func nameMap(d *array.Dictionary, known []string, what string) ([]int, error) {
+	dict, ok := d.Dictionary().(*array.String)
+	if !ok {
+		return nil, errorf(ErrCorrupt, "%s dictionary is %s, want utf8", what, d.Dictionary().DataType())
+	}
+	if dict.NullN() != 0 {
+		return nil, errorf(ErrCorrupt, "%s dictionary has nulls", what)
+	}
+	m := make([]int, dict.Len())
+	for i := range m {
+		name := dict.Value(i)
+		m[i] = -1
+		for code, k := range known {
+			if name == k {
+				m[i] = code
+				break
+			}
+		}
+		if m[i] < 0 {
+			return nil, errorf(ErrCorrupt, "%s name %q is not one of %q", what, name, known)
+		}
+	}
+	return m, nil
+}
+
+// resize returns s with length n, reusing its memory when it is large
+// enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Close releases the reader's memory, and closes the file if Open opened
+// it.
+func (r *Reader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.pending != nil {
+		r.pending.Release()
+		r.pending = nil
+	}
+	if r.ipc != nil {
+		r.ipc.Release()
+		r.ipc = nil
+	}
+	if r.file != nil {
+		if err := r.file.Close(); err != nil {
+			return fmt.Errorf("format: close %s: %w", r.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package format
+
+import (
+	"bytes"
+	"io"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+func TestRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	kinds := allKinds(1)
+	more := synthetic(uint64(kinds.Len()+1), 1000, rng)
+	last := allKinds(uint64(kinds.Len() + more.Len() + 1))
+	batches := []*Batch{kinds, more.slice(0, 1), more.slice(1, 999), more.slice(999, 1000), last}
+	var want Batch
+	for _, b := range batches {
+		for i := 0; i < b.Len(); i++ {
+			want.Append(b.Seq[i], b.Op[i], b.Layer[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+		}
+	}
+	for _, c := range []Compression{None, LZ4, Zstd} {
+		t.Run(c.String(), func(t *testing.T) {
+			wmem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer wmem.AssertSize(t, 0)
+			data := writeTrace(t, testHeader(), batches, WithCompression(c), withAllocator(wmem))
+
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			r, err := newReader(bytes.NewReader(data), "trace.arrow", mem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if got, want := r.NumBatches(), len(batches); got != want {
+				t.Errorf("NumBatches() = %d, want %d", got, want)
+			}
+			var b Batch
+			for i, wb := range batches {
+				if err := r.Next(&b); err != nil {
+					t.Fatalf("batch %d: %v", i, err)
+				}
+				if d := diffBatches(&b, wb); d != "" {
+					t.Errorf("batch %d: %s", i, d)
+				}
+			}
+			if err := r.Next(&b); err != io.EOF {
+				t.Errorf("Next after the last batch = %v, want io.EOF", err)
+			}
+			if r.Truncated() {
+				t.Error("Truncated() = true for a complete file")
+			}
+		})
+	}
+}
+
+func TestMetadataRoundTrip(t *testing.T) {
+	h := testHeader()
+	data := writeTrace(t, h, []*Batch{allKinds(1)})
+	r, err := NewReader(bytes.NewReader(data), "trace.arrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	want := h
+	want.Meta.FormatVersion = Version
+	if got := r.Header(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Header() = %+v\nwant %+v", got, want)
+	}
+	_ = fmt.Sprint
+}

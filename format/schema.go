@@ -1,0 +1,116 @@
+// This file defines the Arrow schema of a trace and checks a file's schema
+// against it.
+
+package format
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+)
+
+// The columns of a trace, in the order the writer stores them.
+const (
+	colSeq = iota
+	colOp
+	colLayer
+	colType
+	colSize
+	colBlock
+	colAddr
+	colSite
+	numColumns
+)
+
+// The dictionary types of the dictionary-encoded columns.
+var (
+	opType    = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	layerType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	typeType  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}
+	siteType  = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+)
+
+// columns are the fields of a trace, indexed by the col constants.
+var columns = [numColumns]arrow.Field{
+	colSeq:   {Name: "seq", Type: arrow.PrimitiveTypes.Uint64},
+	colOp:    {Name: "op", Type: opType},
+	colLayer: {Name: "layer", Type: layerType},
+	colType:  {Name: "type", Type: typeType},
+	colSize:  {Name: "size", Type: arrow.PrimitiveTypes.Int64},
+	colBlock: {Name: "block", Type: arrow.PrimitiveTypes.Int64},
+	colAddr:  {Name: "addr", Type: arrow.PrimitiveTypes.Uint64},
+	colSite:  {Name: "site", Type: siteType},
+}
+
+// ColumnNames lists the columns of a trace in the order they are written.
+func ColumnNames() []string {
+	names := make([]string, numColumns)
+	for i, f := range columns {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// newSchema returns the Arrow schema of a trace with metadata m.
+func newSchema(m Meta) *arrow.Schema {
+	keys, values := m.metadata()
+	md := arrow.NewMetadata(keys, values)
+	return arrow.NewSchema(columns[:], &md)
+}
+
+// columnIndex maps each trace column (a col constant) to its position in a
+// file's schema.
+type columnIndex [numColumns]int
+
+// readSchema checks that s is the schema of a trace this package reads and
+// returns its metadata and where its columns are. Columns are found by
+// name; a file may hold further columns, which are ignored. The error is
+// an ErrNotTrace or ErrVersion.
+func readSchema(s *arrow.Schema) (Meta, columnIndex, error) {
+	var (
+		m   Meta
+		idx columnIndex
+	)
+	md := s.Metadata()
+	v, ok := md.GetValue(KeyFormatVersion)
+	if !ok {
+		return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: no %s metadata", KeyFormatVersion)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return m, idx, errorf(ErrVersion, "format version %q, this heaptrace reads version %d", v, Version)
+	}
+	if n != Version {
+		return m, idx, errorf(ErrVersion, "format version %d, this heaptrace reads version %d", n, Version)
+	}
+	m.FormatVersion = n
+	m.Profile, _ = md.GetValue(KeyProfile)
+	m.Workload, _ = md.GetValue(KeyWorkload)
+	m.ToolVersion, _ = md.GetValue(KeyToolVersion)
+	m.Params, _ = md.GetValue(KeyParams)
+
+	var missing []string
+	for c, want := range columns {
+		found := s.FieldIndices(want.Name)
+		switch {
+		case len(found) == 0:
+			missing = append(missing, want.Name)
+			continue
+		case len(found) > 1:
+			return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: %d columns named %s", len(found), want.Name)
+		}
+		got := s.Field(found[0]).Type
+		if !arrow.TypeEqual(got, want.Type) {
+			return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: column %s is %s, want %s", want.Name, got, want.Type)
+		}
+		idx[c] = found[0]
+	}
+	if len(missing) > 0 {
+		return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: no column %s", strings.Join(missing, ", "))
+	}
+	return m, idx, nil
+}
+
+// describe names a column for error messages.
+func describe(col int) string { return "column " + columns[col].Name }

@@ -1,0 +1,240 @@
+// This file defines how a reader frames the Arrow IPC messages of a file
+// and bounds the memory that decoding them may claim, so that no input,
+// however damaged, makes the reader panic or allocate without limit.
+//
+// An Arrow IPC file is "ARROW1", two padding bytes, a stream of messages
+// (the schema, the dictionaries, the record batches), the footer (a copy of
+// the schema and the position of every message), its length as an int32
+// and "ARROW1" again. Each message is the continuation marker 0xFFFFFFFF,
+// the metadata's length as an int32, the metadata (a flatbuffer) and a
+// body whose length the metadata gives.
+//
+// Arrow's own readers trust the lengths they read, and allocate what they
+// say. messageReader checks every length against the bytes that are left
+// before it allocates, and cappedAllocator bounds what Arrow allocates
+// while decoding a message (a compressed buffer states its own length).
+
+package format
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// magic starts (padded to 8 bytes) and ends every Arrow IPC file.
+const (
+	magic       = "ARROW1"
+	magicLen    = 8 // magic and its padding
+	footerTail  = 4 + len(magic)
+	contMarker  = 0xFFFFFFFF
+	maxMetadata = 64 << 20 // the largest message metadata accepted
+)
+
+// errCutShort reports a file whose data stops inside a message, or at bytes
+// that are not a message: a file whose writer did not finish.
+var errCutShort = errors.New("the file ends inside a message")
+
+// messageReader reads the messages of a byte range of an Arrow IPC file. It
+// implements ipc.MessageReader.
+//
+// When the range has no footer after it (strict is false), data that stops
+// inside a message, or bytes that do not start like a message, end the
+// stream as if it had ended there: they are what a crash leaves. With a
+// footer (strict), the range is known to be complete and such bytes are
+// an error.
+type messageReader struct {
+	r         *bufio.Reader
+	remaining int64 // bytes left in the range
+	mem       memory.Allocator
+	strict    bool
+
+	msg      *ipc.Message // the current message, released by the next call
+	refCount int64
+	cut      bool  // the data ended inside a message
+	err      error // the framing error that ended the data, if any
+}
+
+func newMessageReader(r io.Reader, size int64, mem memory.Allocator, strict bool) *messageReader {
+	return &messageReader{
+		r:         bufio.NewReaderSize(r, 64<<10),
+		remaining: size,
+		mem:       mem,
+		strict:    strict,
+		refCount:  1,
+	}
+}
+
+// Message returns the next message, or io.EOF at the end of the data. The
+// message is valid until the next call.
+func (m *messageReader) Message() (*ipc.Message, error) {
+	if m.msg != nil {
+		m.msg.Release()
+		m.msg = nil
+	}
+	if m.err != nil || m.cut {
+		return nil, m.end()
+	}
+	msg, err := m.next()
+	if err != nil {
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		if errors.Is(err, errCutShort) && !m.strict {
+			m.cut = true
+		} else {
+			m.err = err
+		}
+		return nil, m.end()
+	}
+	m.msg = msg
+	return msg, nil
+}
+
+// end returns what Message returns once the data has ended.
+func (m *messageReader) end() error {
+	if m.err != nil {
+		return m.err
+	}
+	return io.EOF
+}
+
+func (m *messageReader) next() (*ipc.Message, error) {
+	if m.remaining == 0 {
+		return nil, io.EOF
+	}
+	var prefix [8]byte
+	if m.remaining < 4 {
+		return nil, fmt.Errorf("%w: %d bytes left", errCutShort, m.remaining)
+	}
+	if err := m.read(prefix[:4]); err != nil {
+		return nil, err
+	}
+	switch binary.LittleEndian.Uint32(prefix[:4]) {
+	case 0:
+		return nil, io.EOF // an old-style end-of-stream marker
+	case contMarker:
+	default:
+		return nil, fmt.Errorf("%w: bytes %x are not a message", errCutShort, prefix[:4])
+	}
+	if m.remaining < 4 {
+		return nil, fmt.Errorf("%w: %d bytes left", errCutShort, m.remaining)
+	}
+	if err := m.read(prefix[4:]); err != nil {
+		return nil, err
+	}
+	metaLen := int64(int32(binary.LittleEndian.Uint32(prefix[4:])))
+	switch {
+	case metaLen == 0:
+		return nil, io.EOF // the end-of-stream marker
+	case metaLen < 0 || metaLen > maxMetadata:
+		return nil, fmt.Errorf("message metadata length %d", metaLen)
+	case metaLen > m.remaining:
+		return nil, fmt.Errorf("%w: message metadata of %d bytes, %d left", errCutShort, metaLen, m.remaining)
+	}
+	meta := make([]byte, metaLen)
+	if err := m.read(meta); err != nil {
+		return nil, err
+	}
+	bodyLen, err := messageBodyLen(meta)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case bodyLen < 0:
+		return nil, fmt.Errorf("message body length %d", bodyLen)
+	case bodyLen > m.remaining:
+		return nil, fmt.Errorf("%w: message body of %d bytes, %d left", errCutShort, bodyLen, m.remaining)
+	}
+	body := memory.NewResizableBuffer(m.mem)
+	defer body.Release()
+	body.Resize(int(bodyLen))
+	if err := m.read(body.Bytes()); err != nil {
+		return nil, err
+	}
+	return ipc.NewMessage(memory.NewBufferBytes(meta), body), nil
+}
+
+// read fills p from the range.
+func (m *messageReader) read(p []byte) error {
+	n, err := io.ReadFull(m.r, p)
+	m.remaining -= int64(n)
+	if err != nil {
+		return fmt.Errorf("read message: %w", err)
+	}
+	return nil
+}
+
+// messageBodyLen returns the body length that message metadata states.
+func messageBodyLen(meta []byte) (n int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("message metadata: %v", p)
+		}
+	}()
+	msg := ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(nil))
+	defer msg.Release()
+	return msg.BodyLen(), nil
+}
+
+// Retain and Release count the references to the reader, as
+// ipc.MessageReader requires.
+func (m *messageReader) Retain() { atomic.AddInt64(&m.refCount, 1) }
+
+func (m *messageReader) Release() {
+	if atomic.AddInt64(&m.refCount, -1) == 0 && m.msg != nil {
+		m.msg.Release()
+		m.msg = nil
+	}
+}
+
+// cappedAllocator refuses, by panicking with an allocationError, any single
+// allocation larger than max bytes; Arrow's readers recover the panic and
+// return it as an error. A batch's largest buffer is a column of
+// MaxBatchLen 8-byte values, or a dictionary, which is in the file.
+type cappedAllocator struct {
+	mem memory.Allocator
+	max int
+}
+
+type allocationError struct{ size, max int }
+
+func (e allocationError) Error() string {
+	return fmt.Sprintf("a buffer of %d bytes (at most %d expected)", e.size, e.max)
+}
+
+func (a *cappedAllocator) Allocate(size int) []byte {
+	a.check(size)
+	return a.mem.Allocate(size)
+}
+
+func (a *cappedAllocator) Reallocate(size int, b []byte) []byte {
+	a.check(size)
+	return a.mem.Reallocate(size, b)
+}
+
+func (a *cappedAllocator) Free(b []byte) { a.mem.Free(b) }
+
+func (a *cappedAllocator) check(size int) {
+	if size < 0 || size > a.max {
+		panic(allocationError{size, a.max})
+	}
+}
+
+// allocationCap returns the largest allocation a reader of a file of size
+// bytes needs: a column of MaxBatchLen values of 8 bytes, or anything in
+// the file, uncompressed, plus Arrow's padding.
+func allocationCap(size int64) int {
+	const column = 8 * MaxBatchLen
+	c := int64(column)
+	if size > c {
+		c = size
+	}
+	return int(c) + 1<<10
+}
