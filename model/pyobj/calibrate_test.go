@@ -1,0 +1,403 @@
+package pyobj
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math/big"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/heaptrace/heaptrace/model"
+)
+
+// calibration is testdata/cpython-3.11.json, measured on the real
+// interpreter by testdata/calibrate.py (see testdata/README.md).
+type calibration struct {
+	Python string `json:"python"`
+	Rows   []struct {
+		Case      string          `json:"case"`
+		Arg       json.RawMessage `json:"arg"`
+		Getsizeof int64           `json:"getsizeof"`
+		Requests  []int64         `json:"requests"`
+	} `json:"rows"`
+}
+
+// interpreterCases need the interpreter's own allocations (argument
+// tuples, frames of exec, instances' values arrays, free lists filled by
+// a script); the Python workload tests check them by running their
+// snippets.
+var interpreterCases = map[string]bool{
+	"instance.first": true, "instance.first_attrs": true, "instance.later": true,
+	"bytearray": true,
+}
+
+// built is what a recipe made: the object's getsizeof as the model
+// computes it.
+type built struct{ sizeof int64 }
+
+type recipe func(t *testing.T, o *Objects, arg string) built
+
+func TestCalibration(t *testing.T) {
+	data, err := os.ReadFile("testdata/cpython-3.11.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cal calibration
+	if err := json.Unmarshal(data, &cal); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cal.Python, "3.11.") {
+		t.Fatalf("calibration measured on %s, want 3.11", cal.Python)
+	}
+	checked := map[string]int{}
+	for _, row := range cal.Rows {
+		if strings.HasPrefix(row.Case, "freelist.") || interpreterCases[row.Case] {
+			continue
+		}
+		r, ok := recipes[row.Case]
+		if !ok {
+			t.Errorf("case %q has no recipe and is not an interpreter case", row.Case)
+			continue
+		}
+		var arg string
+		if err := json.Unmarshal(row.Arg, &arg); err != nil {
+			var n int
+			if err := json.Unmarshal(row.Arg, &n); err != nil {
+				t.Fatalf("%s: arg %s", row.Case, row.Arg)
+			}
+			arg = fmt.Sprint(n)
+		}
+		live := map[model.Addr]int64{}
+		h, err := model.NewHeap(model.DefaultConfig(), model.ObserverFunc(func(e model.Event) {
+			if e.Layer != model.LayerObject {
+				return
+			}
+			switch e.Op {
+			case model.OpAlloc, model.OpReallocTo:
+				live[e.Addr] = e.Size
+			case model.OpFree, model.OpReallocFrom:
+				delete(live, e.Addr)
+			}
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := New(h, CPython311())
+		b := r(t, o, arg)
+		o.ClearFreeLists() // the measurement runs gc.collect() before its snapshot
+		var got []int64
+		for _, n := range live {
+			got = append(got, n)
+		}
+		slices.Sort(got)
+		if b.sizeof != row.Getsizeof {
+			t.Errorf("%s(%s): getsizeof %d, CPython %d", row.Case, short(arg), b.sizeof, row.Getsizeof)
+		}
+		if row.Case != "int.literal" && !slices.Equal(got, nonNil(row.Requests)) {
+			t.Errorf("%s(%s): requests %v, CPython %v", row.Case, short(arg), got, row.Requests)
+		}
+		if err := h.Check(); err != nil {
+			t.Errorf("%s(%s): %v", row.Case, short(arg), err)
+		}
+		checked[row.Case]++
+	}
+	total := 0
+	for _, n := range checked {
+		total += n
+	}
+	t.Logf("checked %d rows of %d cases against CPython %s", total, len(checked), cal.Python)
+}
+
+func nonNil(s []int64) []int64 {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func short(s string) string {
+	if len(s) > 20 {
+		return s[:17] + "..."
+	}
+	return s
+}
+
+func must[T any](t *testing.T) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func bigint(t *testing.T, s string) *big.Int {
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		t.Fatalf("bad int %q", s)
+	}
+	return v
+}
+
+func strHash(s string) int64 {
+	f := fnv.New64a()
+	f.Write([]byte(s))
+	return int64(f.Sum64() >> 1)
+}
+
+func appendN(t *testing.T, o *Objects, l *List, n int) {
+	for i := 0; i < n; i++ {
+		if err := o.Lists.Resize(l, l.Len+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func strRecipe(kind StrKind) recipe {
+	return func(t *testing.T, o *Objects, arg string) built {
+		n := atoi(t, arg)
+		if !o.Strs.Cached(kind, n) {
+			must[model.Addr](t)(o.Strs.New(kind, n))
+		}
+		k := kind
+		if n == 0 {
+			k = StrASCII // '' is the one empty string, compact ASCII
+		}
+		return built{o.Strs.SizeOf(k, n)}
+	}
+}
+
+func fixed(parts ...func(o *Objects) (model.Addr, error)) recipe {
+	return func(t *testing.T, o *Objects, _ string) built {
+		var size int64
+		for i, p := range parts {
+			a := must[model.Addr](t)(p(o))
+			if i == 0 {
+				size = o.Heap.SizeOf(a)
+			}
+		}
+		return built{size}
+	}
+}
+
+func obj(name string, size int64) func(o *Objects) (model.Addr, error) {
+	return func(o *Objects) (model.Addr, error) { return o.Fixed.New(name, size) }
+}
+
+func tuple(n int) func(o *Objects) (model.Addr, error) {
+	return func(o *Objects) (model.Addr, error) { return o.Tuples.New(n) }
+}
+
+var recipes = map[string]recipe{
+	"int.literal": func(t *testing.T, o *Objects, arg string) built {
+		return built{o.Ints.SizeOf(o.Ints.Digits(bigint(t, arg)))}
+	},
+	"int.arith": func(t *testing.T, o *Objects, arg string) built { // (v-1) + 1
+		v := bigint(t, arg)
+		a := new(big.Int).Sub(v, big.NewInt(1))
+		d := o.Ints.Digits
+		must[model.Addr](t)(o.Ints.NewBytes(o.Ints.AddRequest(d(a), 1, d(v), true)))
+		return built{o.Ints.SizeOf(d(v))}
+	},
+	"int.arith_halves": func(t *testing.T, o *Objects, arg string) built { // v//2 + (v - v//2)
+		v := bigint(t, arg)
+		a := new(big.Int).Rsh(v, 1)
+		b := new(big.Int).Sub(v, a)
+		d := o.Ints.Digits
+		must[model.Addr](t)(o.Ints.NewBytes(o.Ints.AddRequest(d(a), d(b), d(v), true)))
+		return built{o.Ints.SizeOf(d(v))}
+	},
+	"int.from_str": func(t *testing.T, o *Objects, arg string) built {
+		v := bigint(t, arg)
+		must[model.Addr](t)(o.Ints.New(o.Ints.Digits(v), IntExact))
+		return built{o.Ints.SizeOf(o.Ints.Digits(v))}
+	},
+	"float": func(t *testing.T, o *Objects, _ string) built {
+		must[model.Addr](t)(o.Floats.New())
+		return built{o.Floats.SizeOf()}
+	},
+	"complex":    fixed(obj("complex", 32)),
+	"str.ascii":  strRecipe(StrASCII),
+	"str.latin1": strRecipe(StrLatin1),
+	"str.bmp":    strRecipe(StrBMP),
+	"str.astral": strRecipe(StrAstral),
+	"bytes": func(t *testing.T, o *Objects, arg string) built { // b'x' * n
+		n := atoi(t, arg)
+		if n != 1 { // b * 1 is b itself; b * 0 makes a new empty bytes
+			must[model.Addr](t)(o.Bytes.New(n))
+		}
+		return built{o.Bytes.SizeOf(n)}
+	},
+	"tuple": func(t *testing.T, o *Objects, arg string) built {
+		n := atoi(t, arg)
+		must[model.Addr](t)(o.Tuples.New(n))
+		return built{o.Tuples.SizeOf(n)}
+	},
+	"list.append": func(t *testing.T, o *Objects, arg string) built {
+		l := must[*List](t)(o.Lists.New(0))
+		appendN(t, o, l, atoi(t, arg))
+		return built{o.Lists.SizeOf(l)}
+	},
+	"list.comp": func(t *testing.T, o *Objects, arg string) built {
+		l := must[*List](t)(o.Lists.New(0))
+		appendN(t, o, l, atoi(t, arg))
+		return built{o.Lists.SizeOf(l)}
+	},
+	"list.range": func(t *testing.T, o *Objects, arg string) built { // list(range(n))
+		n := atoi(t, arg)
+		l := must[*List](t)(o.Lists.New(0))
+		if err := o.Lists.PreallocateExact(l, n); err != nil {
+			t.Fatal(err)
+		}
+		return built{o.Lists.SizeOf(l)}
+	},
+	"list.const_display": func(t *testing.T, o *Objects, arg string) built { // BUILD_LIST 0 + LIST_EXTEND
+		l := must[*List](t)(o.Lists.New(0))
+		if err := o.Lists.PreallocateExact(l, atoi(t, arg)); err != nil {
+			t.Fatal(err)
+		}
+		return built{o.Lists.SizeOf(l)}
+	},
+	"list.repeat": func(t *testing.T, o *Objects, arg string) built {
+		l := must[*List](t)(o.Lists.NewPrealloc(atoi(t, arg)))
+		return built{o.Lists.SizeOf(l)}
+	},
+	"list.slice": func(t *testing.T, o *Objects, arg string) built {
+		l := must[*List](t)(o.Lists.NewPrealloc(atoi(t, arg)))
+		return built{o.Lists.SizeOf(l)}
+	},
+	"list.display": func(t *testing.T, o *Objects, arg string) built { // BUILD_LIST n
+		l := must[*List](t)(o.Lists.New(atoi(t, arg)))
+		return built{o.Lists.SizeOf(l)}
+	},
+	"list.pop_shrink": func(t *testing.T, o *Objects, arg string) built {
+		l := must[*List](t)(o.Lists.New(0))
+		appendN(t, o, l, 40)
+		for i := 0; i < atoi(t, arg); i++ {
+			if err := o.Lists.Resize(l, l.Len-1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return built{o.Lists.SizeOf(l)}
+	},
+	"str.split": func(t *testing.T, o *Objects, arg string) built { // ' '.join(['ab']*n).split()
+		n := atoi(t, arg)
+		l := must[*List](t)(o.Lists.New(o.Profile.ListSplitPrealloc))
+		for i := 0; i < n; i++ {
+			if n > 1 { // a string with nothing to split is put in the list itself
+				must[model.Addr](t)(o.Strs.New(StrASCII, 2))
+			}
+			if i >= o.Profile.ListSplitPrealloc {
+				appendN(t, o, l, 1)
+			}
+		}
+		return built{o.Lists.SizeOf(l)}
+	},
+	"dict.str_keys": dictInserts(true),
+	"dict.int_keys": dictInserts(false),
+	"dict.comp":     dictInserts(true),
+	"dict.display": func(t *testing.T, o *Objects, arg string) built {
+		n := atoi(t, arg)
+		d := must[*Dict](t)(o.Dicts.NewPresized(n, true))
+		for i := 0; i < n; i++ {
+			if err := o.Dicts.Insert(d, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return built{o.Dicts.SizeOf(d)}
+	},
+	"dict.churn": func(t *testing.T, o *Objects, arg string) built {
+		d := must[*Dict](t)(o.Dicts.New())
+		for i := 0; i < 10; i++ {
+			must[struct{}](t)(struct{}{}, o.Dicts.Insert(d, true))
+		}
+		for i := 0; i < atoi(t, arg); i++ {
+			o.Dicts.Delete(d)
+			must[struct{}](t)(struct{}{}, o.Dicts.Insert(d, true))
+		}
+		return built{o.Dicts.SizeOf(d)}
+	},
+	"dict.delete": func(t *testing.T, o *Objects, arg string) built {
+		d := must[*Dict](t)(o.Dicts.New())
+		for i := 0; i < 40; i++ {
+			must[struct{}](t)(struct{}{}, o.Dicts.Insert(d, true))
+		}
+		for i := 0; i < atoi(t, arg); i++ {
+			o.Dicts.Delete(d)
+		}
+		return built{o.Dicts.SizeOf(d)}
+	},
+	"set.int":   setAdds(func(i int) (int64, any) { return int64(i), int64(i) }),
+	"set.range": setAdds(func(i int) (int64, any) { return int64(i), int64(i) }),
+	"set.str": setAdds(func(i int) (int64, any) {
+		k := fmt.Sprintf("k%d", i)
+		return strHash(k), k
+	}),
+	"set.churn_int": func(t *testing.T, o *Objects, arg string) built {
+		s := must[*Set](t)(o.Sets.New())
+		for i := 0; i < 10; i++ {
+			must[bool](t)(o.Sets.Add(s, int64(i), int64(i)))
+		}
+		for i := 0; i < atoi(t, arg); i++ {
+			if !o.Sets.Discard(s, int64(i)) {
+				t.Fatalf("discard %d: not in the set", i)
+			}
+			must[bool](t)(o.Sets.Add(s, int64(i+10), int64(i+10)))
+		}
+		return built{o.Sets.SizeOf(s)}
+	},
+	"function":         fixed(obj("function", 152)),
+	"lambda":           fixed(obj("function", 152)),
+	"cell":             fixed(obj("function", 152), tuple(1), obj("cell", 40)),
+	"range":            fixed(obj("range", 48)),
+	"range_big":        fixed(obj("range", 48), func(o *Objects) (model.Addr, error) { return o.Ints.New(1, IntFromLong) }),
+	"list_iterator":    fixed(obj("list_iterator", 48)),
+	"range_iterator":   fixed(obj("range_iterator", 48)),
+	"tuple_iterator":   fixed(obj("tuple_iterator", 48)),
+	"str_iterator":     fixed(obj("str_ascii_iterator", 48)),
+	"dict_keyiterator": fixed(obj("dict_keyiterator", 72)),
+	"set_iterator":     fixed(obj("set_iterator", 64)),
+	"enumerate":        fixed(obj("enumerate", 72), obj("list_iterator", 48), tuple(2)),
+	"zip":              fixed(obj("zip", 64), obj("list_iterator", 48), obj("list_iterator", 48), tuple(2), tuple(2)),
+	"reversed_list":    fixed(obj("list_reverseiterator", 48)),
+	"bound_method":     fixed(obj("builtin_function_or_method", 72)),
+	"bound_method_py":  fixed(obj("method", 64)),
+	"slice":            fixed(obj("slice", 56)),
+}
+
+func dictInserts(strKeys bool) recipe {
+	return func(t *testing.T, o *Objects, arg string) built {
+		d := must[*Dict](t)(o.Dicts.New())
+		for i := 0; i < atoi(t, arg); i++ {
+			if err := o.Dicts.Insert(d, strKeys); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return built{o.Dicts.SizeOf(d)}
+	}
+}
+
+func setAdds(key func(int) (int64, any)) recipe {
+	return func(t *testing.T, o *Objects, arg string) built {
+		s := must[*Set](t)(o.Sets.New())
+		for i := 0; i < atoi(t, arg); i++ {
+			h, k := key(i)
+			if added := must[bool](t)(o.Sets.Add(s, h, k)); !added {
+				t.Fatalf("key %v added twice", k)
+			}
+		}
+		return built{o.Sets.SizeOf(s)}
+	}
+}
