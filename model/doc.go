@@ -8,19 +8,19 @@
 // the reference for each is ../shared/reference/cpython-3.11-memory.md and
 // the source it cites (mostly Objects/obmalloc.c).
 //
-//	    Python objects: int, float, str, tuple, list, dict, set ...      package pyobj
-//	    (sizes, growth rules, free lists: the per-type allocators)
-//	 ---------------------------------------------------------------
-//	 3  request API  Heap.Malloc / Realloc / Free       LayerObject   what tracemalloc counts
-//	 ---------------------------------------------------------------
-//	 2  pymalloc     ObjectAllocator: arenas > pools    LayerPymalloc requests of 1..512 bytes
-//	                 > blocks of 32 size classes
-//	 ---------------------------------------------------------------
-//	 1  malloc       RawAllocator: glibc-like chunks    LayerRaw      0 or > 512 bytes, and
-//	                 from a brk heap or own mappings                  pymalloc's arena vector
-//	 ---------------------------------------------------------------
-//	 0  OS           OSMemory: page mappings            LayerOS       1 MiB arenas, heap
-//	                                                                  segments, big chunks
+//	   Python objects: int, float, str, tuple, list, dict, set ...      package pyobj
+//	   (sizes, growth rules, free lists: the per-type allocators)
+//	---------------------------------------------------------------
+//	3  request API  Heap.Malloc / Realloc / Free       LayerObject   what tracemalloc counts
+//	---------------------------------------------------------------
+//	2  pymalloc     ObjectAllocator: arenas > pools    LayerPymalloc requests of 1..512 bytes
+//	                > blocks of 32 size classes
+//	---------------------------------------------------------------
+//	1  malloc       RawAllocator: glibc-like chunks    LayerRaw      0 or > 512 bytes, and
+//	                from a brk heap or own mappings                  pymalloc's arena vector
+//	---------------------------------------------------------------
+//	0  OS           OSMemory: page mappings            LayerOS       1 MiB arenas, heap
+//	                                                                 segments, big chunks
 //
 // Calls and returns of the workload (LayerInterp) carry no memory: they
 // give the events above their call stacks.
