@@ -1,0 +1,98 @@
+package analyze
+
+// Downsampler keeps a curve of any length as a bounded number of points
+// without losing its extremes: the samples are cut into buckets of equal
+// sample count, and each bucket keeps its lowest and highest point. When
+// the buckets run out, neighbours merge and the width doubles, so memory
+// stays bounded however long the stream. The global peak is always kept
+// (it is its bucket's highest point), and so are the first and last samples.
+type Downsampler struct {
+	limit   int // buckets, even
+	width   uint64
+	n       uint64
+	buckets []bucket
+	first   Point
+	last    Point
+}
+
+// Point is one sample of a curve: bytes live after event Seq.
+type Point struct {
+	Seq   uint64 `json:"seq"`
+	Bytes int64  `json:"bytes"`
+}
+
+type bucket struct{ min, max Point }
+
+// NewDownsampler returns a downsampler whose Points returns at most points
+// points (at least 4).
+func NewDownsampler(points int) *Downsampler {
+	limit := (points - 2) / 2 &^ 1
+	if limit < 2 {
+		limit = 2
+	}
+	return &Downsampler{limit: limit, width: 1}
+}
+
+// Add appends a sample; seq must grow.
+func (d *Downsampler) Add(seq uint64, bytes int64) {
+	p := Point{seq, bytes}
+	if d.n == 0 {
+		d.first = p
+	}
+	d.last = p
+	i := d.n / d.width
+	if i >= uint64(d.limit) {
+		for j := 0; j < d.limit/2; j++ {
+			a, b := d.buckets[2*j], d.buckets[2*j+1]
+			if b.min.Bytes < a.min.Bytes {
+				a.min = b.min
+			}
+			if b.max.Bytes > a.max.Bytes {
+				a.max = b.max
+			}
+			d.buckets[j] = a
+		}
+		d.buckets = d.buckets[:d.limit/2]
+		d.width *= 2
+		i = d.n / d.width
+	}
+	if i == uint64(len(d.buckets)) {
+		d.buckets = append(d.buckets, bucket{p, p})
+	} else {
+		b := &d.buckets[i]
+		if bytes < b.min.Bytes {
+			b.min = p
+		}
+		if bytes > b.max.Bytes {
+			b.max = p
+		}
+	}
+	d.n++
+}
+
+// Samples returns how many samples were added.
+func (d *Downsampler) Samples() uint64 { return d.n }
+
+// Points returns the kept points in sequence order.
+func (d *Downsampler) Points() []Point {
+	if d.n == 0 {
+		return nil
+	}
+	pts := []Point{d.first}
+	add := func(p Point) {
+		if p.Seq > pts[len(pts)-1].Seq {
+			pts = append(pts, p)
+		}
+	}
+	for _, b := range d.buckets {
+		if b.min.Seq < b.max.Seq {
+			add(b.min)
+			add(b.max)
+		} else {
+			add(b.max)
+			add(b.min)
+		}
+	}
+	add(d.last)
+	return pts
+}
