@@ -87,8 +87,8 @@ func table(w io.Writer, header []string, rows [][]string) {
 }
 
 // Chart draws points as a line chart of width columns and height rows,
-// resampled by step (the value holds until the next point), with the y
-// axis in human byte units.
+// interpolating linearly between points, with the y axis in human byte
+// units.
 func Chart(points []Point, width, height int) string {
 	if len(points) == 0 {
 		return ""
@@ -102,6 +102,11 @@ func Chart(points []Point, width, height int) string {
 			j++
 		}
 		series[i] = float64(points[j].Bytes)
+		if j+1 < len(points) {
+			a, b := points[j], points[j+1]
+			f := float64(seq-a.Seq) / float64(b.Seq-a.Seq)
+			series[i] = float64(a.Bytes) + f*float64(b.Bytes-a.Bytes)
+		}
 	}
 	// asciigraph places the peak column where resampling may have missed
 	// it: make sure the column holding the peak shows it.
