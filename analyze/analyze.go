@@ -89,20 +89,20 @@ type typeCounts struct {
 // replay holds the state of one pass over a trace. Its memory is the live
 // objects and the type table, never the events.
 type replay struct {
-	opts   Options
-	types  []string
-	live   map[uint64]liveObject
-	byType []typeCounts
-	cur    [numLayers]int64
-	peak   [numLayers]int64
-	peakAt [numLayers]uint64
-	atPeak bool // the object layer is at its peak and the per-type snapshot is pending
-	parked int64
+	opts                    Options
+	types                   []string
+	live                    map[uint64]liveObject
+	byType                  []typeCounts
+	cur                     [numLayers]int64
+	peak                    [numLayers]int64
+	peakAt                  [numLayers]uint64
+	atPeak                  bool // the object layer is at its peak and the per-type snapshot is pending
+	parked                  int64
 	allocs, frees, reallocs int64
-	events uint64
-	growth *Downsampler
-	anoms  []Anomaly
-	nAnoms int
+	events                  uint64
+	growth                  *Downsampler
+	anoms                   []Anomaly
+	nAnoms                  int
 }
 
 // Run replays the trace r to its end and returns its report. A trace cut
