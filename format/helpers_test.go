@@ -153,13 +153,18 @@ func diffBatches(got, want *Batch) string {
 		return fmt.Sprintf("%d events, want %d", got.Len(), want.Len())
 	}
 	for i := 0; i < want.Len(); i++ {
-		g := fmt.Sprint(got.Seq[i], got.Op[i], got.Layer[i], got.Type[i], got.Size[i], got.Block[i], got.Addr[i], got.Site[i])
-		w := fmt.Sprint(want.Seq[i], want.Op[i], want.Layer[i], want.Type[i], want.Size[i], want.Block[i], want.Addr[i], want.Site[i])
-		if g != w {
-			return fmt.Sprintf("event %d: got %s, want %s", i, g, w)
+		if got.Seq[i] != want.Seq[i] || got.Op[i] != want.Op[i] || got.Layer[i] != want.Layer[i] ||
+			got.Type[i] != want.Type[i] || got.Size[i] != want.Size[i] || got.Block[i] != want.Block[i] ||
+			got.Addr[i] != want.Addr[i] || got.Site[i] != want.Site[i] {
+			return fmt.Sprintf("event %d: got %s, want %s", i, got.row(i), want.row(i))
 		}
 	}
 	return ""
+}
+
+// row formats row i of b.
+func (b *Batch) row(i int) string {
+	return fmt.Sprint(b.Seq[i], b.Op[i], b.Layer[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
 }
 
 // readBytes opens a trace held in memory with a checked allocator and reads
@@ -175,4 +180,46 @@ func readBytes(t *testing.T, data []byte) (*Reader, *Batch, int, error) {
 	defer r.Close()
 	all, n, err := readAll(r)
 	return r, all, n, err
+}
+
+// workedExample returns the header and events of the trace of a tiny
+// program, the one the package documentation walks through:
+//
+//	1 def grow(xs, n):
+//	2     for i in range(n):
+//	3         xs.append(i)
+//	4     return xs
+//	5
+//	6 xs = grow([], 5)
+//	7 del xs
+func workedExample() (Header, *Batch) {
+	h := Header{
+		Meta:  Meta{Profile: "cpython-3.11", Workload: "g.py", ToolVersion: "test", Params: `{"arena_size":1048576}`},
+		Types: []string{NoType, "list", "list.items", "arena"},
+		Sites: []string{UnknownSite, "<module> (g.py:6)", "grow (g.py:3)", "grow (g.py:4)", "<module> (g.py:7)"},
+	}
+	const (
+		none, list, items, arena                = 0, 1, 2, 3
+		unknown, module6, grow3, grow4, module7 = 0, 1, 2, 3, 4
+		base                                    = 0x7f0000000000
+	)
+	var b Batch
+	seq := uint64(0)
+	add := func(op Op, l Layer, typ uint16, size, block int64, addr uint64, site uint32) {
+		seq++
+		b.Append(seq, op, l, typ, size, block, addr, site)
+	}
+	add(OpAlloc, LayerOS, arena, 1<<20, 1<<20, base, unknown)
+	add(OpAlloc, LayerObject, list, 56, 56, base+0x1000, module6)
+	add(OpAlloc, LayerPymalloc, list, 56, 64, base+0x1000, module6)
+	add(OpCall, LayerInterp, none, 0, 0, 0, module6)
+	add(OpAlloc, LayerObject, items, 32, 32, base+0x2000, grow3)
+	add(OpAlloc, LayerPymalloc, items, 32, 32, base+0x2000, grow3)
+	add(OpReallocFrom, LayerObject, items, 32, 32, base+0x2000, grow3)
+	add(OpReallocTo, LayerObject, items, 64, 64, base+0x3000, grow3)
+	add(OpReturn, LayerInterp, none, 0, 0, 0, grow4)
+	add(OpFree, LayerObject, items, 64, 64, base+0x3000, module7)
+	add(OpCache, LayerObject, list, 56, 56, base+0x1000, module7)
+	add(OpCollect, LayerInterp, none, 0, 0, 0, module7)
+	return h, &b
 }

@@ -97,6 +97,9 @@ func (r *Reader) open(ra ReaderAtSeeker, mem memory.Allocator) error {
 	end := size
 	strict := false
 	if start, n, ok := readFooter(ra, size); ok {
+		// The footer also holds the schema and the position of every
+		// message; the reader streams the messages instead, and checks
+		// at the end that it found every batch the footer lists.
 		end, strict, r.numBatches = start, true, n
 	}
 	r.truncated = !strict
@@ -107,7 +110,7 @@ func (r *Reader) open(ra ReaderAtSeeker, mem memory.Allocator) error {
 	})
 	if err != nil {
 		r.msgs.Release()
-		if r.msgs.cut {
+		if r.msgs.cut || r.msgs.remaining == 0 && r.msgs.msg == nil {
 			return errorf(ErrCorrupt, "the file ends inside its schema")
 		}
 		return errorf(ErrCorrupt, "schema: %w", err)
@@ -158,7 +161,7 @@ func checkMagic(ra io.ReaderAt, size int64) error {
 
 // readFooter returns where the footer of the file starts and the number of
 // record batches it lists, or ok false when the file has no sound footer.
-func readFooter(ra ReaderAtSeeker, size int64) (start int64, batches int, ok bool) {
+func readFooter(ra io.ReaderAt, size int64) (start int64, batches int, ok bool) {
 	if size < magicLen+int64(footerTail) {
 		return 0, 0, false
 	}
@@ -166,22 +169,17 @@ func readFooter(ra ReaderAtSeeker, size int64) (start int64, batches int, ok boo
 	if _, err := ra.ReadAt(tail[:], size-int64(footerTail)); err != nil || string(tail[4:]) != magic {
 		return 0, 0, false
 	}
-	start = size - int64(footerTail) - int64(binary.LittleEndian.Uint32(tail[:4]))
-	if start < magicLen {
+	n := int64(binary.LittleEndian.Uint32(tail[:4]))
+	start = size - int64(footerTail) - n
+	if start < magicLen || n > maxFooter {
 		return 0, 0, false
 	}
-	// ipc.FileReader checks the footer and the schema it holds.
-	mem := &cappedAllocator{mem: memory.NewGoAllocator(), max: allocationCap(size)}
-	err := guard(func() error {
-		fr, err := ipc.NewFileReader(io.NewSectionReader(ra, 0, size), ipc.WithAllocator(mem))
-		if err != nil {
-			return err
-		}
-		defer fr.Close()
-		batches = fr.NumRecords()
-		return nil
-	})
-	return start, batches, err == nil && batches >= 0
+	footer := make([]byte, n)
+	if _, err := ra.ReadAt(footer, start); err != nil {
+		return 0, 0, false
+	}
+	batches, err := verifyFooter(footer)
+	return start, batches, err == nil
 }
 
 // guard calls f and returns a panic in it as an error. Arrow's decoders

@@ -2,8 +2,8 @@ package format
 
 import (
 	"bytes"
-	"io"
 	"fmt"
+	"io"
 	"math/rand"
 	"reflect"
 	"testing"

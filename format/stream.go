@@ -34,7 +34,8 @@ const (
 	magicLen    = 8 // magic and its padding
 	footerTail  = 4 + len(magic)
 	contMarker  = 0xFFFFFFFF
-	maxMetadata = 64 << 20 // the largest message metadata accepted
+	maxMetadata = 16 << 20  // the largest message metadata accepted
+	maxFooter   = 256 << 20 // the largest footer accepted
 )
 
 // errCutShort reports a file whose data stops inside a message, or at bytes
@@ -141,6 +142,9 @@ func (m *messageReader) next() (*ipc.Message, error) {
 	meta := make([]byte, metaLen)
 	if err := m.read(meta); err != nil {
 		return nil, err
+	}
+	if err := verifyMessage(meta); err != nil {
+		return nil, fmt.Errorf("message metadata: %w", err)
 	}
 	bodyLen, err := messageBodyLen(meta)
 	if err != nil {

@@ -1,0 +1,155 @@
+package recorder
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/heaptrace/heaptrace/format"
+	"github.com/heaptrace/heaptrace/model"
+)
+
+// DefaultBatchSize is the number of events per batch unless WithBatchSize
+// says otherwise: large enough that per-batch costs vanish, small enough
+// that a crash loses little and the buffer stays small (2.6 MB).
+const DefaultBatchSize = 65536
+
+// config holds the settings of a Recorder.
+type config struct {
+	batchSize   int
+	compression format.Compression
+}
+
+// Option configures a Recorder.
+type Option func(*config)
+
+// WithBatchSize sets the number of events per batch, from 1 to
+// format.MaxBatchLen. The default is DefaultBatchSize (65536).
+func WithBatchSize(n int) Option {
+	return func(c *config) { c.batchSize = n }
+}
+
+// WithCompression sets how the batches are compressed. The default is
+// format.None.
+func WithCompression(c format.Compression) Option {
+	return func(cfg *config) { cfg.compression = c }
+}
+
+// A Recorder is a model.Observer that writes every event it observes to a
+// trace. It is not safe for concurrent use, which model.Heap does not need.
+type Recorder struct {
+	w         *format.Writer
+	batch     format.Batch
+	batchSize int
+	ntypes    int
+	nsites    int
+	next      uint64 // the seq the next event must have
+	events    uint64 // events accepted
+	err       error  // the first error
+	closed    bool
+}
+
+var _ model.Observer = (*Recorder)(nil)
+
+// New returns a recorder that writes a trace with header h to w. The
+// header's tables must hold every type and site the heap's events will
+// name.
+func New(w io.WriteSeeker, h format.Header, opts ...Option) (*Recorder, error) {
+	cfg := config{batchSize: DefaultBatchSize, compression: format.None}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if cfg.batchSize < 1 || cfg.batchSize > format.MaxBatchLen {
+		return nil, fmt.Errorf("recorder: batch size %d, want 1 to %d", cfg.batchSize, format.MaxBatchLen)
+	}
+	fw, err := format.NewWriter(w, h, format.WithCompression(cfg.compression))
+	if err != nil {
+		return nil, fmt.Errorf("recorder: %w", err)
+	}
+	r := &Recorder{
+		w:         fw,
+		batchSize: cfg.batchSize,
+		ntypes:    len(h.Types),
+		nsites:    len(h.Sites),
+		next:      1,
+	}
+	r.batch.Seq = make([]uint64, 0, cfg.batchSize)
+	r.batch.Op = make([]format.Op, 0, cfg.batchSize)
+	r.batch.Layer = make([]format.Layer, 0, cfg.batchSize)
+	r.batch.Type = make([]uint16, 0, cfg.batchSize)
+	r.batch.Size = make([]int64, 0, cfg.batchSize)
+	r.batch.Block = make([]int64, 0, cfg.batchSize)
+	r.batch.Addr = make([]uint64, 0, cfg.batchSize)
+	r.batch.Site = make([]uint32, 0, cfg.batchSize)
+	return r, nil
+}
+
+// Observe records e. It writes the batch when it is full. After an error
+// it drops e; see Err.
+func (r *Recorder) Observe(e model.Event) {
+	if r.err != nil {
+		return
+	}
+	if err := r.check(e); err != nil {
+		r.err = fmt.Errorf("recorder: event %v: %w", e, err)
+		return
+	}
+	r.batch.Append(e.Seq, format.Op(e.Op), format.Layer(e.Layer), uint16(e.Type), e.Size, e.Block, uint64(e.Addr), uint32(e.Site))
+	r.next++
+	r.events++
+	if r.batch.Len() >= r.batchSize {
+		r.flush()
+	}
+}
+
+// check reports why the trace cannot hold e, if it cannot.
+func (r *Recorder) check(e model.Event) error {
+	switch {
+	case r.closed:
+		return fmt.Errorf("recorder is closed")
+	case e.Seq != r.next:
+		return fmt.Errorf("seq %d, want %d", e.Seq, r.next)
+	case format.Op(e.Op) >= format.NumOps:
+		return fmt.Errorf("unknown %v", e.Op)
+	case format.Layer(e.Layer) >= format.NumLayers:
+		return fmt.Errorf("unknown %v", e.Layer)
+	case int(e.Type) >= r.ntypes:
+		return fmt.Errorf("type %d outside the header's %d types", e.Type, r.ntypes)
+	case int(e.Site) >= r.nsites:
+		return fmt.Errorf("site %d outside the header's %d sites", e.Site, r.nsites)
+	}
+	return nil
+}
+
+// flush writes the current batch, if it holds events, and empties it.
+func (r *Recorder) flush() {
+	if r.batch.Len() == 0 {
+		return
+	}
+	if err := r.w.Write(&r.batch); err != nil && r.err == nil {
+		r.err = fmt.Errorf("recorder: %w", err)
+	}
+	r.batch.Reset()
+}
+
+// Events returns the number of events recorded: observed and accepted,
+// whether written yet or still in the current batch.
+func (r *Recorder) Events() uint64 { return r.events }
+
+// Err returns the first error, or nil.
+func (r *Recorder) Err() error { return r.err }
+
+// Close writes the last, partial batch and the trace's footer; it does not
+// close the underlying file. It returns the first error of the recording,
+// if any. The file is a valid trace of the events accepted, even after an
+// error, unless writing itself failed.
+func (r *Recorder) Close() error {
+	if r.closed {
+		return r.err
+	}
+	r.closed = true
+	r.flush()
+	if err := r.w.Close(); err != nil && r.err == nil {
+		r.err = fmt.Errorf("recorder: %w", err)
+	}
+	return r.err
+}
