@@ -19,7 +19,10 @@ const maxBrackets = 200
 // check returns the first syntax error in the tree, or nil.
 func (p *parser) check(root *cnode) *Error {
 	ts := p.scanTokens(root)
-	treeErr := p.firstTreeError(root)
+	var treeErr *treeError
+	if p.hasError {
+		treeErr = p.firstTreeError(root)
+	}
 
 	if treeErr == nil {
 		if ts.err != nil {
@@ -519,7 +522,7 @@ func (p *parser) badTarget(e *treeError) *Error {
 		return nil
 	}
 	err := p.try(func() {
-		e := p.expr(target)
+		e := p.element(target)
 		p.checkTarget(e, kind, true)
 	})
 	if err == nil || err.Unsupported {

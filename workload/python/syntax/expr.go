@@ -27,7 +27,13 @@ func (p *parser) expr(n *cnode) Expr {
 	at := p.at(n)
 	switch n.kind {
 	case "identifier":
-		return &Name{Pos: at, Id: p.text(n)}
+		id := p.text(n)
+		if id == "async" || id == "await" {
+			// Keywords since Python 3.7; tree-sitter still accepts them
+			// as names.
+			p.errorf(at, "invalid syntax")
+		}
+		return &Name{Pos: at, Id: id}
 	case "integer":
 		return p.integer(n)
 	case "float":
@@ -65,7 +71,10 @@ func (p *parser) expr(n *cnode) Expr {
 	case "expression_list", "pattern_list":
 		var elts []Expr
 		for _, c := range n.args() {
-			elts = append(elts, p.value(c))
+			if c.kind == "named_expression" {
+				p.value(c) // reports the error
+			}
+			elts = append(elts, p.element(c))
 		}
 		return &Tuple{Pos: at, Elts: elts}
 	case "list", "list_pattern":
@@ -88,7 +97,8 @@ func (p *parser) expr(n *cnode) Expr {
 		}
 		return d
 	case "list_splat", "list_splat_pattern":
-		return &Starred{Pos: at, Value: p.expr(p.only(n))}
+		// Allowed only where element lowers it.
+		p.errorf(at, "can't use starred expression here")
 
 	case "attribute":
 		return &Attribute{Pos: at, Value: p.expr(p.need(n, "object")), Attr: p.text(p.need(n, "attribute"))}
@@ -198,6 +208,19 @@ func (p *parser) only(n *cnode) *cnode {
 	return args[0]
 }
 
+// element lowers an expression that may be a starred expression "*x":
+// an element of a tuple, list or set display or target, a positional
+// argument, an assignment or del target (checkTarget rejects a
+// misplaced star there with CPython's message).
+func (p *parser) element(n *cnode) Expr {
+	if n.kind == "list_splat" || n.kind == "list_splat_pattern" {
+		p.nest(n)
+		defer p.unnest()
+		return &Starred{Pos: p.at(n), Value: p.expr(p.only(n))}
+	}
+	return p.expr(n)
+}
+
 // elements lowers the elements of a tuple, list or set display, or of a
 // tuple or list pattern.
 func (p *parser) elements(n *cnode) []Expr {
@@ -206,7 +229,7 @@ func (p *parser) elements(n *cnode) []Expr {
 		if c.kind == "parenthesized_expression" && isStarInParens(c) {
 			p.errorf(p.at(c), "cannot use starred expression here")
 		}
-		elts = append(elts, p.expr(c))
+		elts = append(elts, p.element(c))
 	}
 	return elts
 }
@@ -219,14 +242,18 @@ func (p *parser) subscript(n *cnode) Expr {
 		p.errorf(p.after(n), "invalid syntax")
 	}
 	var elts []Expr
+	starred := false
 	for _, c := range idx {
 		if c.kind == "slice" {
 			elts = append(elts, p.slice(c))
 		} else {
-			elts = append(elts, p.expr(c))
+			e := p.element(c)
+			_, isStar := e.(*Starred)
+			starred = starred || isStar
+			elts = append(elts, e)
 		}
 	}
-	if len(elts) == 1 && !n.has(",") {
+	if len(elts) == 1 && !n.has(",") && !starred {
 		s.Index = elts[0]
 	} else {
 		s.Index = &Tuple{Pos: elts[0].Position(), Elts: elts}
@@ -307,7 +334,7 @@ func (p *parser) callArgs(n *cnode) (args []Expr, keywords []*Keyword) {
 			if sawDoubleStar {
 				p.errorf(at, "iterable argument unpacking follows keyword argument unpacking")
 			}
-			args = append(args, p.expr(c))
+			args = append(args, p.element(c))
 		default:
 			if c.kind == "parenthesized_expression" && isStarInParens(c) {
 				p.errorf(at, "cannot use starred expression here")
@@ -416,7 +443,7 @@ func (p *parser) comprehension(n *cnode) (Expr, []*Comprehension) {
 			if len(right) != 1 || c.has(",") {
 				p.errorf(p.at(c), "invalid syntax")
 			}
-			g := &Comprehension{Pos: p.at(c), Target: p.expr(p.need(c, "left"))}
+			g := &Comprehension{Pos: p.at(c), Target: p.element(p.need(c, "left"))}
 			p.checkTarget(g.Target, forTarget, true)
 			g.Iter = p.value(right[0])
 			gens = append(gens, g)

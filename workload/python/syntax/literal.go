@@ -5,7 +5,6 @@ package syntax
 
 import (
 	"math/big"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -248,11 +247,15 @@ func (p *parser) strPrefix(s *cnode) strPrefix {
 // strParts appends the parts of one string node to parts.
 func (p *parser) strParts(s *cnode, pre strPrefix, parts []strPart) []strPart {
 	start, end := s.children[0], s.children[len(s.children)-1]
-	if end.kind != "string_end" || len(s.children) < 2 {
+	if end.kind != "string_end" || len(s.children) < 2 || s.end-len(pre.quote) < start.end {
 		p.errorf(p.at(s), "unterminated string literal (detected at line %d)", s.startRow+1)
 	}
+	// The body ends before the closing quote. (Not at string_end's
+	// start: tree-sitter includes an escaped quote of a raw string,
+	// r'\'', in the string_end token.)
+	bodyEnd := s.end - len(pre.quote)
 	if !pre.format {
-		text := string(p.src[start.end:end.start])
+		text := string(p.src[start.end:bodyEnd])
 		return append(parts, strPart{pos: p.at(s), text: p.decode(text, pre, p.at(s))})
 	}
 	litPos := func(off int) Pos {
@@ -273,7 +276,7 @@ func (p *parser) strParts(s *cnode, pre strPrefix, parts []strPart) []strPart {
 		parts = append(parts, p.fstringFields(f, pre, 0)...)
 		pos = f.end
 	}
-	return append(parts, strPart{pos: litPos(pos), text: p.fstringLiteral(pos, end.start, pre)})
+	return append(parts, strPart{pos: litPos(pos), text: p.fstringLiteral(pos, bodyEnd, pre)})
 }
 
 // fstringLiteral decodes the literal text src[from:to] of an f-string:
@@ -314,11 +317,7 @@ func (p *parser) fstringLiteral(from, to int, pre strPrefix) string {
 
 // offsetPos returns the position of a byte offset in p.src.
 func (p *parser) offsetPos(off int) Pos {
-	row := sort.Search(len(p.lineStarts), func(i int) bool { return p.lineStarts[i] > off }) - 1
-	if row < 0 {
-		row = 0
-	}
-	return p.pos(row, off-p.lineStarts[row])
+	return p.pos(p.rowCol(off))
 }
 
 // maxFieldNesting is CPython's limit on replacement fields nested in
@@ -352,7 +351,7 @@ func (p *parser) fstringFields(f *cnode, pre strPrefix, nesting int) []strPart {
 	if exprNode.kind == "yield" {
 		p.unsupported(p.at(exprNode), "yield")
 	}
-	value := p.expr(exprNode)
+	value := p.element(exprNode)
 	if s, ok := value.(*Starred); ok {
 		p.errorf(s.Pos, "f-string: cannot use starred expression here")
 	}

@@ -152,10 +152,10 @@ func (p *parser) stmt(n *cnode) Stmt {
 		var targets []Expr
 		if args[0].kind == "expression_list" {
 			for _, a := range args[0].args() {
-				targets = append(targets, p.expr(a))
+				targets = append(targets, p.element(a))
 			}
 		} else {
-			targets = []Expr{p.expr(args[0])}
+			targets = []Expr{p.element(args[0])}
 		}
 		for _, t := range targets {
 			p.checkTarget(t, delTarget, true)
@@ -221,7 +221,7 @@ func (p *parser) stmt(n *cnode) Stmt {
 			p.unsupported(at, "async for loop")
 		}
 		f := &For{Pos: at}
-		f.Target = p.expr(p.need(n, "left"))
+		f.Target = p.element(p.need(n, "left"))
 		p.checkTarget(f.Target, forTarget, true)
 		f.Iter = p.value(p.need(n, "right"))
 		f.Body = p.loopBody(p.need(n, "body"))
@@ -288,7 +288,10 @@ func (p *parser) exprStmt(n *cnode) Stmt {
 	}
 	t := &Tuple{Pos: at}
 	for _, a := range args {
-		t.Elts = append(t.Elts, p.value(a))
+		if a.kind == "named_expression" {
+			p.value(a) // reports the error
+		}
+		t.Elts = append(t.Elts, p.element(a))
 	}
 	return &ExprStmt{Pos: at, Value: t}
 }
@@ -316,7 +319,7 @@ func (p *parser) assign(n *cnode) Stmt {
 				p.unsupported(p.at(cur), "annotation without a value")
 			}
 		}
-		target := p.expr(left)
+		target := p.element(left)
 		p.checkTarget(target, assignTarget, true)
 		a.Targets = append(a.Targets, target)
 		if right == nil || !right.named {

@@ -9,6 +9,7 @@ package syntax
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -91,6 +92,7 @@ type parser struct {
 	lines      []string
 	ascii      []bool // ascii[i] reports whether lines[i] is all ASCII
 	lineStarts []int  // byte offset in src where each line starts
+	hasError   bool   // the tree-sitter tree has ERROR or MISSING nodes
 
 	// Lowering context.
 	inFunc  bool // inside a def or lambda body (and not in a nested class body)
@@ -188,14 +190,21 @@ var (
 	languageOnce sync.Once
 	language     *sitter.Language
 	kindNames    []string // kind name by kind id
+	kindNamed    []bool   // whether the kind is a named node, by kind id
 	fieldNames   []string // field name by field id; fieldNames[0] == ""
 )
+
+// errorKindID is the kind id of ERROR nodes (tree-sitter's
+// ts_builtin_sym_error).
+const errorKindID = 1<<16 - 1
 
 func loadLanguage() {
 	language = sitter.NewLanguage(python.Language())
 	kindNames = make([]string, language.NodeKindCount())
+	kindNamed = make([]bool, len(kindNames))
 	for i := range kindNames {
 		kindNames[i] = language.NodeKindForId(uint16(i))
+		kindNamed[i] = language.NodeKindIsNamed(uint16(i))
 	}
 	fieldNames = make([]string, language.FieldCount()+1)
 	for i := 1; i < len(fieldNames); i++ {
@@ -215,34 +224,45 @@ func (p *parser) parseTree() *cnode {
 	defer tree.Close()
 	cursor := tree.Walk()
 	defer cursor.Close()
-	return copyTree(cursor)
+	// MISSING nodes exist only in trees with errors: skip the check
+	// (a call into C per node) otherwise.
+	p.hasError = tree.RootNode().HasError()
+	return p.copyTree(cursor, p.hasError)
 }
 
 // copyTree copies the subtree at the cursor's node. The cursor is left
-// where it started.
-func copyTree(c *sitter.TreeCursor) *cnode {
+// where it started. Each call into tree-sitter crosses cgo, so copyTree
+// asks only for the kind, field and byte range of each node, and
+// derives the rest.
+func (p *parser) copyTree(c *sitter.TreeCursor, checkMissing bool) *cnode {
 	n := c.Node()
 	cn := &cnode{
-		named:   n.IsNamed(),
-		missing: n.IsMissing(),
-		extra:   n.IsExtra(),
-		start:   int(n.StartByte()),
-		end:     int(n.EndByte()),
+		start: int(n.StartByte()),
+		end:   int(n.EndByte()),
 	}
-	if id := int(n.KindId()); id < len(kindNames) && !n.IsError() {
-		cn.kind = kindNames[id]
-	} else {
-		cn.kind = n.Kind()
+	switch id := int(n.KindId()); {
+	case id < len(kindNames):
+		cn.kind, cn.named = kindNames[id], kindNamed[id]
+	case id == errorKindID:
+		cn.kind, cn.named = "ERROR", true
+	default:
+		cn.kind, cn.named = n.Kind(), n.IsNamed()
+	}
+	switch cn.kind {
+	case "comment", "line_continuation", "ERROR":
+		cn.extra = true
+	}
+	if checkMissing {
+		cn.missing = n.IsMissing()
 	}
 	if id := int(c.FieldId()); id < len(fieldNames) {
 		cn.field = fieldNames[id]
 	}
-	sp, ep := n.StartPosition(), n.EndPosition()
-	cn.startRow, cn.startCol = int(sp.Row), int(sp.Column)
-	cn.endRow, cn.endCol = int(ep.Row), int(ep.Column)
+	cn.startRow, cn.startCol = p.rowCol(cn.start)
+	cn.endRow, cn.endCol = p.rowCol(cn.end)
 	if c.GotoFirstChild() {
 		for {
-			cn.children = append(cn.children, copyTree(c))
+			cn.children = append(cn.children, p.copyTree(c, checkMissing))
 			if !c.GotoNextSibling() {
 				break
 			}
@@ -250,6 +270,15 @@ func copyTree(c *sitter.TreeCursor) *cnode {
 		c.GotoParent()
 	}
 	return cn
+}
+
+// rowCol returns the 0-based row and byte column of a byte offset.
+func (p *parser) rowCol(off int) (row, col int) {
+	row = sort.Search(len(p.lineStarts), func(i int) bool { return p.lineStarts[i] > off }) - 1
+	if row < 0 {
+		row = 0
+	}
+	return row, off - p.lineStarts[row]
 }
 
 // isError reports whether n is an ERROR node.

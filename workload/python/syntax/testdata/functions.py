@@ -46,3 +46,7 @@ square = lambda x: x * x
 noargs = lambda: 0
 full = lambda a, b=1, *c, d, e=2, **f: (a, b, c, d, e, f)
 kwlambda = lambda *, k: k
+
+
+def unpack_return(a, b):
+    return *a, b
