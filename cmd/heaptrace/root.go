@@ -1,0 +1,66 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// version is the tool's version, written into every trace.
+const version = "0.1.0"
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the work failed: bad input file, runtime error in a script
+	exitUsage   = 2 // the command line or the script's syntax is wrong
+)
+
+// exitError carries an exit status with an error.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitError{exitUsage, fmt.Errorf(format, args...)}
+}
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "heaptrace: %v\n", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitFailure
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "heaptrace",
+		Short: "See, event by event, how a Python program's heap is built",
+		Long: `heaptrace runs a workload on a model of CPython 3.11's memory manager (OS
+arenas, the raw allocator, pymalloc, per-type allocators), records every
+allocate and free at every layer into an Apache Arrow trace, and analyses it.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
+	root.AddCommand(newRecordCmd(), newAnalyzeCmd(), newDemoCmd(), newDumpCmd(), newWorkloadsCmd())
+	return root
+}

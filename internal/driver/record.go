@@ -1,0 +1,123 @@
+package driver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/heaptrace/heaptrace/format"
+	"github.com/heaptrace/heaptrace/model"
+	"github.com/heaptrace/heaptrace/model/pyobj"
+	"github.com/heaptrace/heaptrace/recorder"
+	"github.com/heaptrace/heaptrace/workload/synthetic"
+)
+
+// ToolVersion is written into every trace; the command sets it.
+var ToolVersion = "dev"
+
+// Workload is something that runs on the heap: a synthetic pattern or a
+// Python script.
+type Workload interface {
+	// Name is written into the trace's metadata.
+	Name() string
+	// Declare registers every type and site the workload will use with
+	// o's heap and returns the function that runs it.
+	Declare(o *pyobj.Objects) (run func() error, err error)
+}
+
+// RecordOptions say where and how to record.
+type RecordOptions struct {
+	Out         string             // the trace file to write
+	Compression format.Compression // default none
+	BatchSize   int                // events per batch; 0: the recorder's default
+	Config      model.Config       // zero value: model.DefaultConfig()
+	Profile     pyobj.Profile      // zero value: pyobj.CPython311()
+}
+
+// Result sums up a recording.
+type Result struct {
+	Events    uint64
+	Stats     model.Stats // the heap at the end
+	FileBytes int64
+	RunErr    error // the workload's own error (the trace is still complete)
+}
+
+// Record runs w on a fresh heap and writes every event to opts.Out. The
+// file is created only once the workload has declared itself, so a
+// workload that cannot start (a script with a syntax error) leaves no file.
+// An error from the workload's run does not spoil the trace: it is closed
+// properly and the error is returned in Result.RunErr.
+func Record(w Workload, opts RecordOptions) (Result, error) {
+	if opts.Config == (model.Config{}) {
+		opts.Config = model.DefaultConfig()
+	}
+	if opts.Profile.Name == "" {
+		opts.Profile = pyobj.CPython311()
+	}
+	h, err := model.NewHeap(opts.Config, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	o := pyobj.New(h, opts.Profile)
+	run, err := w.Declare(o)
+	if err != nil {
+		return Result{}, err
+	}
+	params, err := json.Marshal(opts.Config)
+	if err != nil {
+		return Result{}, err
+	}
+	hdr := format.Header{
+		Meta: format.Meta{
+			Profile:     opts.Profile.Name,
+			Workload:    w.Name(),
+			ToolVersion: ToolVersion,
+			Params:      string(params),
+		},
+		Types: h.TypeNames(),
+		Sites: h.SiteNames(),
+	}
+	f, err := os.Create(opts.Out)
+	if err != nil {
+		return Result{}, err
+	}
+	var ropts []recorder.Option
+	if opts.BatchSize > 0 {
+		ropts = append(ropts, recorder.WithBatchSize(opts.BatchSize))
+	}
+	ropts = append(ropts, recorder.WithCompression(opts.Compression))
+	rec, err := recorder.New(f, hdr, ropts...)
+	if err != nil {
+		f.Close()
+		os.Remove(opts.Out)
+		return Result{}, fmt.Errorf("record %s: %w", opts.Out, err)
+	}
+	h.SetObserver(rec)
+	runErr := run()
+	h.SetObserver(nil)
+	res := Result{Events: rec.Events(), Stats: h.Stats(), RunErr: runErr}
+	err = errors.Join(rec.Close(), f.Close())
+	if err != nil {
+		return res, fmt.Errorf("record %s: %w", opts.Out, err)
+	}
+	if fi, err := os.Stat(opts.Out); err == nil {
+		res.FileBytes = fi.Size()
+	}
+	return res, nil
+}
+
+// Synthetic adapts a synthetic workload at a scale (0: its default).
+func Synthetic(w *synthetic.Workload, scale int) Workload { return syntheticWorkload{w, scale} }
+
+type syntheticWorkload struct {
+	w     *synthetic.Workload
+	scale int
+}
+
+func (s syntheticWorkload) Name() string { return s.w.Name }
+
+func (s syntheticWorkload) Declare(o *pyobj.Objects) (func() error, error) {
+	r := s.w.Declare(o)
+	return func() error { return r.Do(s.scale) }, nil
+}
