@@ -1,0 +1,535 @@
+package python
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/heaptrace/heaptrace/workload/python/syntax"
+)
+
+// This file defines the compile pass: it splits the tree into code
+// objects (the module, each def, lambda and comprehension), resolves every
+// name to a local, cell, free or global variable as CPython's symtable
+// does, and lists every source site where code runs.
+
+type scope struct {
+	code      *Code
+	parent    *scope
+	funcLike  bool // function, lambda, comprehension: has fast locals
+	class     bool
+	assigned  map[string]bool
+	used      map[string]bool
+	declGlob  map[string]bool
+	declNonl  map[string]bool
+	params    []string
+	children  []*scope
+	freeNames map[string]bool
+	lines     map[int]bool
+}
+
+type compiler struct {
+	file   string
+	codes  map[syntax.Node]*Code
+	scopes []*scope
+	err    error
+}
+
+func newScope(c *Code, parent *scope) *scope {
+	s := &scope{
+		code: c, parent: parent,
+		funcLike: c.kind != codeModule && c.kind != codeClass, class: c.kind == codeClass,
+		assigned: map[string]bool{}, used: map[string]bool{}, declGlob: map[string]bool{},
+		declNonl: map[string]bool{}, freeNames: map[string]bool{}, lines: map[int]bool{},
+	}
+	if parent != nil {
+		parent.children = append(parent.children, s)
+	}
+	return s
+}
+
+// compile builds the code objects of f. It returns the module's code and a
+// table from each def, lambda and comprehension node to its code.
+func compile(f *syntax.File) (*Code, map[syntax.Node]*Code, error) {
+	c := &compiler{file: f.Name, codes: map[syntax.Node]*Code{}}
+	mod := &Code{name: "<module>", qualname: "<module>", file: f.Name, kind: codeModule, pos: syntax.Pos{Line: 1, Col: 1}, body: f.Body}
+	root := newScope(mod, nil)
+	c.stmts(root, f.Body)
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	for _, s := range c.scopes {
+		c.resolve(s)
+	}
+	c.resolve(root)
+	for _, s := range append([]*scope{root}, c.scopes...) {
+		lines := make([]int, 0, len(s.lines))
+		for l := range s.lines {
+			lines = append(lines, l)
+		}
+		sort.Ints(lines)
+		s.code.siteLines = lines
+	}
+	return mod, c.codes, nil
+}
+
+func (c *compiler) fail(pos syntax.Pos, format string, args ...any) {
+	if c.err == nil {
+		c.err = &syntax.Error{Pos: pos, File: c.file, Msg: fmt.Sprintf(format, args...), Unsupported: true}
+	}
+}
+
+func (c *compiler) stmts(s *scope, body []syntax.Stmt) {
+	for _, st := range body {
+		c.stmt(s, st)
+	}
+}
+
+func (c *compiler) line(s *scope, p syntax.Pos) {
+	if p.Line > 0 {
+		s.lines[p.Line] = true
+	}
+}
+
+func (c *compiler) stmt(s *scope, st syntax.Stmt) {
+	c.line(s, st.Position())
+	switch st := st.(type) {
+	case *syntax.ExprStmt:
+		c.expr(s, st.Value)
+	case *syntax.Assign:
+		c.expr(s, st.Value)
+		for _, t := range st.Targets {
+			c.target(s, t)
+		}
+	case *syntax.AugAssign:
+		c.expr(s, st.Value)
+		c.expr(s, st.Target)
+		c.target(s, st.Target)
+	case *syntax.Delete:
+		for _, t := range st.Targets {
+			c.target(s, t)
+		}
+	case *syntax.Return:
+		if st.Value != nil {
+			c.expr(s, st.Value)
+		}
+	case *syntax.If:
+		c.expr(s, st.Cond)
+		c.stmts(s, st.Body)
+		c.stmts(s, st.Else)
+	case *syntax.While:
+		c.expr(s, st.Cond)
+		c.stmts(s, st.Body)
+		c.stmts(s, st.Else)
+	case *syntax.For:
+		c.expr(s, st.Iter)
+		c.target(s, st.Target)
+		c.stmts(s, st.Body)
+		c.stmts(s, st.Else)
+	case *syntax.FuncDef:
+		c.defaults(s, &st.Params)
+		s.assigned[st.Name] = true
+		code := &Code{name: st.Name, qualname: c.qualname(s, st.Name), file: c.file, kind: codeFunction, pos: st.Pos, params: &st.Params, body: st.Body}
+		fs := c.function(s, code, st, &st.Params)
+		c.stmts(fs, st.Body)
+	case *syntax.ClassDef:
+		for _, b := range st.Bases {
+			c.expr(s, b)
+		}
+		s.assigned[st.Name] = true
+		code := &Code{name: st.Name, qualname: c.qualname(s, st.Name), file: c.file, kind: codeClass, pos: st.Pos, body: st.Body}
+		cs := newScope(code, s)
+		c.codes[st] = code
+		c.scopes = append(c.scopes, cs)
+		c.stmts(cs, st.Body)
+	case *syntax.Global:
+		for _, n := range st.Names {
+			s.declGlob[n] = true
+		}
+	case *syntax.Nonlocal:
+		for _, n := range st.Names {
+			s.declNonl[n] = true
+		}
+		s.code.hasNonlocal = true
+	case *syntax.Import:
+		for _, a := range st.Names {
+			name := a.AsName
+			if name == "" {
+				name = a.Name
+				for i := 0; i < len(name); i++ {
+					if name[i] == '.' {
+						name = name[:i]
+						break
+					}
+				}
+			}
+			s.assigned[name] = true
+		}
+	case *syntax.ImportFrom:
+		for _, a := range st.Names {
+			name := a.AsName
+			if name == "" {
+				name = a.Name
+			}
+			if name == "*" {
+				c.fail(a.Pos, "from %s import *", st.Module)
+				continue
+			}
+			s.assigned[name] = true
+		}
+	case *syntax.Assert:
+		c.expr(s, st.Test)
+		if st.Msg != nil {
+			c.expr(s, st.Msg)
+		}
+	case *syntax.Raise:
+		if st.Exc != nil {
+			c.expr(s, st.Exc)
+		}
+		if st.Cause != nil {
+			c.expr(s, st.Cause)
+		}
+	case *syntax.Try:
+		c.stmts(s, st.Body)
+		for _, h := range st.Handlers {
+			c.line(s, h.Pos)
+			if h.Type != nil {
+				c.expr(s, h.Type)
+			}
+			if h.Name != "" {
+				s.assigned[h.Name] = true
+			}
+			c.stmts(s, h.Body)
+		}
+		c.stmts(s, st.Else)
+		c.stmts(s, st.Finally)
+	case *syntax.Pass, *syntax.Break, *syntax.Continue:
+	default:
+		c.fail(st.Position(), "%T statement", st)
+	}
+}
+
+func (c *compiler) qualname(s *scope, name string) string {
+	if s.code.kind == codeModule {
+		return name
+	}
+	if s.code.kind == codeClass {
+		return s.code.qualname + "." + name
+	}
+	return s.code.qualname + ".<locals>." + name
+}
+
+func (c *compiler) defaults(s *scope, p *syntax.Params) {
+	for _, a := range p.Args {
+		if a.Default != nil {
+			c.expr(s, a.Default)
+		}
+	}
+	for _, a := range p.KwOnly {
+		if a.Default != nil {
+			c.expr(s, a.Default)
+		}
+	}
+}
+
+// function opens the scope of a def or lambda.
+func (c *compiler) function(s *scope, code *Code, node syntax.Node, p *syntax.Params) *scope {
+	fs := newScope(code, s)
+	c.codes[node] = code
+	c.scopes = append(c.scopes, fs)
+	add := func(prm *syntax.Param) {
+		if prm != nil {
+			fs.params = append(fs.params, prm.Name)
+			fs.assigned[prm.Name] = true
+		}
+	}
+	for _, a := range p.Args {
+		add(a)
+	}
+	add(p.Vararg)
+	for _, a := range p.KwOnly {
+		add(a)
+	}
+	add(p.Kwarg)
+	code.constDefaults = true
+	for _, a := range append(append([]*syntax.Param(nil), p.Args...), p.KwOnly...) {
+		if a.Default != nil && !isConstant(a.Default) {
+			code.constDefaults = false
+		}
+	}
+	return fs
+}
+
+// target records the names an assignment target binds.
+func (c *compiler) target(s *scope, t syntax.Expr) {
+	switch t := t.(type) {
+	case *syntax.Name:
+		s.assigned[t.Id] = true
+	case *syntax.Tuple:
+		for _, e := range t.Elts {
+			c.target(s, e)
+		}
+	case *syntax.List:
+		for _, e := range t.Elts {
+			c.target(s, e)
+		}
+	case *syntax.Starred:
+		c.target(s, t.Value)
+	case *syntax.Attribute:
+		c.expr(s, t.Value)
+	case *syntax.Subscript:
+		c.expr(s, t.Value)
+		c.expr(s, t.Index)
+	default:
+		c.fail(t.Position(), "assignment to %T", t)
+	}
+}
+
+func (c *compiler) exprs(s *scope, es []syntax.Expr) {
+	for _, e := range es {
+		c.expr(s, e)
+	}
+}
+
+func (c *compiler) expr(s *scope, e syntax.Expr) {
+	if e == nil {
+		return
+	}
+	c.line(s, e.Position())
+	switch e := e.(type) {
+	case *syntax.Name:
+		s.used[e.Id] = true
+	case *syntax.Int, *syntax.Float, *syntax.Str, *syntax.Bytes, *syntax.Bool, *syntax.None, *syntax.Ellipsis:
+	case *syntax.JoinedStr:
+		c.exprs(s, e.Values)
+	case *syntax.FormattedValue:
+		c.expr(s, e.Value)
+		if e.FormatSpec != nil {
+			c.expr(s, e.FormatSpec)
+		}
+	case *syntax.Tuple:
+		c.exprs(s, e.Elts)
+	case *syntax.List:
+		c.exprs(s, e.Elts)
+	case *syntax.Set:
+		c.exprs(s, e.Elts)
+	case *syntax.Dict:
+		c.exprs(s, e.Keys)
+		c.exprs(s, e.Values)
+	case *syntax.Starred:
+		c.expr(s, e.Value)
+	case *syntax.Attribute:
+		c.expr(s, e.Value)
+	case *syntax.Subscript:
+		c.expr(s, e.Value)
+		c.expr(s, e.Index)
+	case *syntax.Slice:
+		c.expr(s, e.Lo)
+		c.expr(s, e.Hi)
+		c.expr(s, e.Step)
+	case *syntax.Call:
+		c.expr(s, e.Func)
+		c.exprs(s, e.Args)
+		for _, k := range e.Keywords {
+			c.expr(s, k.Value)
+		}
+	case *syntax.BinOp:
+		c.expr(s, e.Left)
+		c.expr(s, e.Right)
+	case *syntax.UnaryOp:
+		c.expr(s, e.Operand)
+	case *syntax.BoolOp:
+		c.exprs(s, e.Values)
+	case *syntax.Compare:
+		c.expr(s, e.Left)
+		c.exprs(s, e.Comparators)
+	case *syntax.IfExp:
+		c.expr(s, e.Cond)
+		c.expr(s, e.Then)
+		c.expr(s, e.Else)
+	case *syntax.NamedExpr:
+		c.expr(s, e.Value)
+		// a walrus in a comprehension binds in the enclosing function
+		t := s
+		for t.code.kind == codeComprehension || t.code.kind == codeGenExpr {
+			t = t.parent
+		}
+		t.assigned[e.Target.Id] = true
+		if t != s {
+			s.used[e.Target.Id] = true
+		}
+	case *syntax.Lambda:
+		c.defaults(s, &e.Params)
+		code := &Code{name: "<lambda>", qualname: c.qualname(s, "<lambda>"), file: c.file, kind: codeLambda, pos: e.Pos, params: &e.Params, expr: e.Body}
+		fs := c.function(s, code, e, &e.Params)
+		c.expr(fs, e.Body)
+	case *syntax.ListComp:
+		c.comprehension(s, e, "<listcomp>", e.Generators, e.Elt)
+	case *syntax.SetComp:
+		c.comprehension(s, e, "<setcomp>", e.Generators, e.Elt)
+	case *syntax.DictComp:
+		c.comprehension(s, e, "<dictcomp>", e.Generators, e.Key, e.Value)
+	case *syntax.GeneratorExp:
+		c.comprehension(s, e, "<genexpr>", e.Generators, e.Elt)
+	default:
+		c.fail(e.Position(), "%T expression", e)
+	}
+}
+
+// comprehension opens the scope of a comprehension: its first iterable is
+// evaluated outside, everything else inside, as CPython 3.11 does.
+func (c *compiler) comprehension(s *scope, node syntax.Expr, name string, gens []*syntax.Comprehension, elts ...syntax.Expr) {
+	kind := codeComprehension
+	if name == "<genexpr>" {
+		kind = codeGenExpr
+	}
+	c.expr(s, gens[0].Iter)
+	code := &Code{name: name, qualname: c.qualname(s, name), file: c.file, kind: kind, pos: node.Position(), comp: node}
+	cs := newScope(code, s)
+	c.codes[node] = code
+	c.scopes = append(c.scopes, cs)
+	cs.params = []string{".0"}
+	cs.assigned[".0"] = true
+	for i, g := range gens {
+		c.line(cs, g.Pos)
+		if i > 0 {
+			c.expr(cs, g.Iter)
+		}
+		c.target(cs, g.Target)
+		c.exprs(cs, g.Ifs)
+	}
+	c.exprs(cs, elts)
+}
+
+// resolve classifies every name of a function-like scope and lists its
+// locals, cells and frees.
+func (c *compiler) resolve(s *scope) {
+	code := s.code
+	code.scope = map[string]nameKind{}
+	code.slot = map[string]int{}
+	code.cells = map[string]bool{}
+	code.globals = s.declGlob
+	if !s.funcLike {
+		for n := range s.used {
+			code.scope[n] = nameGlobal
+		}
+		for n := range s.assigned {
+			code.scope[n] = nameGlobal
+		}
+		for n := range s.freeNames {
+			code.scope[n] = nameFree
+		}
+		return
+	}
+	for _, p := range s.params {
+		code.slot[p] = len(code.locals)
+		code.locals = append(code.locals, p)
+	}
+	names := make([]string, 0, len(s.assigned)+len(s.used))
+	for n := range s.assigned {
+		names = append(names, n)
+	}
+	for n := range s.used {
+		if !s.assigned[n] {
+			names = append(names, n)
+		}
+	}
+	for n := range s.freeNames {
+		if !s.assigned[n] && !s.used[n] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		switch {
+		case s.declGlob[n]:
+			code.scope[n] = nameGlobal
+		case s.declNonl[n] || s.freeNames[n]:
+			code.scope[n] = nameFree
+			c.capture(s, n)
+		case s.assigned[n]:
+			if _, ok := code.slot[n]; !ok {
+				code.slot[n] = len(code.locals)
+				code.locals = append(code.locals, n)
+			}
+			code.scope[n] = nameLocal
+		default:
+			if c.capture(s, n) {
+				code.scope[n] = nameFree
+			} else {
+				code.scope[n] = nameImplicitGlobal
+			}
+		}
+	}
+}
+
+// capture looks for n in the enclosing function scopes of s. When found,
+// the defining scope makes it a cell and every scope between passes it
+// down as a free variable.
+func (c *compiler) capture(s *scope, n string) bool {
+	var path []*scope
+	for p := s.parent; p != nil; p = p.parent {
+		if p.class {
+			continue
+		}
+		if !p.funcLike {
+			return false
+		}
+		if p.declGlob[n] {
+			return false
+		}
+		if p.assigned[n] && !p.declNonl[n] {
+			p.code.cells[n] = true
+			if p.code.scope != nil {
+				p.code.scope[n] = nameCell
+			}
+			p.cellNames()[n] = true
+			addFree(s.code, n)
+			for _, q := range path {
+				addFree(q.code, n)
+				q.freeNames[n] = true
+				if q.code.scope != nil {
+					q.code.scope[n] = nameFree
+				}
+			}
+			return true
+		}
+		path = append(path, p)
+	}
+	return false
+}
+
+func (s *scope) cellNames() map[string]bool { return s.code.cells }
+
+func addFree(c *Code, n string) {
+	if c.freeIdx == nil {
+		c.freeIdx = map[string]int{}
+	}
+	if _, ok := c.freeIdx[n]; !ok {
+		c.freeIdx[n] = len(c.frees)
+		c.frees = append(c.frees, n)
+	}
+}
+
+// isConstant reports whether e is a compile-time constant (after CPython's
+// folding): literals, tuples of constants, and unary minus on numbers.
+func isConstant(e syntax.Expr) bool {
+	switch e := e.(type) {
+	case *syntax.Int, *syntax.Float, *syntax.Str, *syntax.Bytes, *syntax.Bool, *syntax.None, *syntax.Ellipsis:
+		return true
+	case *syntax.UnaryOp:
+		if e.Op == syntax.USub || e.Op == syntax.UAdd || e.Op == syntax.Invert {
+			switch e.Operand.(type) {
+			case *syntax.Int, *syntax.Float:
+				return true
+			}
+		}
+	case *syntax.Tuple:
+		for _, x := range e.Elts {
+			if !isConstant(x) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,184 @@
+package python
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/heaptrace/heaptrace/model"
+	"github.com/heaptrace/heaptrace/model/pyobj"
+	"github.com/heaptrace/heaptrace/workload/python/syntax"
+)
+
+// Program is a parsed and compiled script.
+type Program struct {
+	file   *syntax.File
+	module *Code
+	codes  map[syntax.Node]*Code
+}
+
+// Parse parses and compiles a script. Errors are *syntax.Error values
+// ("file:line:col: message", or "...: unsupported: what").
+func Parse(name string, src []byte) (*Program, error) {
+	f, err := syntax.Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	mod, codes, err := compile(f)
+	if err != nil {
+		return nil, err
+	}
+	return &Program{file: f, module: mod, codes: codes}, nil
+}
+
+// Name returns the script's file name.
+func (p *Program) Name() string { return p.file.Name }
+
+// Options bound and direct a run.
+type Options struct {
+	Stdout         io.Writer     // where print writes; nil discards
+	MaxEvents      uint64        // stop after this many heap events (0: no limit)
+	Timeout        time.Duration // stop after this long (0: no limit)
+	RecursionLimit int           // sys.getrecursionlimit(); 0 means 1000
+}
+
+// ErrLimit is wrapped by the errors that stop a run at --max-events or
+// --timeout.
+var ErrLimit = errors.New("limit reached")
+
+// Interp runs one program on one heap.
+type Interp struct {
+	prog  *Program
+	o     *pyobj.Objects
+	h     *model.Heap
+	opts  Options
+	start time.Time
+	steps uint64
+
+	globals  *Dict
+	builtins map[string]Value
+	modules  map[string]*Module
+
+	smallInts  [262]*Int
+	latin1     [256]*Str
+	byteChars  [256]*Bytes
+	emptyStr   *Str
+	emptyTuple *Tuple
+	emptyBytes *Bytes
+	consts     map[syntax.Expr]Value
+	interned   map[string]*Str
+	sliceCache *sliceObj
+
+	frames []*Frame
+	exc    excTypes
+	gc     gcState
+}
+
+// Declare prepares prog to run on o's heap: it registers every type name
+// and every source site (a site is "function (file:line)"), then builds
+// the state that exists before tracing starts in a CPython measurement:
+// the globals dict holding __builtins__ and __name__. The caller records
+// the events of Declare as set-up, not as the script's.
+func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
+	if opts.RecursionLimit == 0 {
+		opts.RecursionLimit = 1000
+	}
+	in := &Interp{prog: p, o: o, h: o.Heap, opts: opts, consts: map[syntax.Expr]Value{}, modules: map[string]*Module{}}
+	for _, t := range pyobj.Types() {
+		in.h.Type(t)
+	}
+	names := FixedTypes()
+	sort.Strings(names)
+	for _, t := range names {
+		in.h.Type(t)
+	}
+	in.h.Type("instance.values")
+	codes := []*Code{p.module}
+	for _, c := range p.codes {
+		codes = append(codes, c)
+	}
+	sort.Slice(codes, func(i, j int) bool {
+		if codes[i].pos.Line != codes[j].pos.Line {
+			return codes[i].pos.Line < codes[j].pos.Line
+		}
+		return codes[i].pos.Col < codes[j].pos.Col
+	})
+	for _, c := range codes {
+		c.sites = map[int]model.SiteID{}
+		for _, line := range c.siteLines {
+			c.sites[line] = in.h.Site(fmt.Sprintf("%s (%s:%d)", c.qualname, c.file, line))
+		}
+		if c.kind == codeClass {
+			in.h.Type(c.name)
+		}
+	}
+	for i := range in.smallInts {
+		in.smallInts[i] = &Int{Obj: Obj{static: true}, v: int64(i - 5)}
+	}
+	for i := range in.latin1 {
+		in.latin1[i] = staticStr(string(rune(i)))
+	}
+	for i := range in.byteChars {
+		in.byteChars[i] = &Bytes{Obj{static: true}, string([]byte{byte(i)})}
+	}
+	in.emptyStr = staticStr("")
+	in.emptyTuple = &Tuple{Obj: Obj{static: true}}
+	in.emptyBytes = &Bytes{Obj: Obj{static: true}}
+	in.exc = newExcTypes()
+	in.builtins = in.makeBuiltins()
+	in.gc.init()
+
+	var err error
+	in.globals, err = in.newDict()
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"__builtins__", "__name__"} {
+		if err := in.dictSet(in.globals, staticStr(k), None); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// Run executes the script. Like exec() in CPython it makes a function
+// object for the module's code, which lives until the end. An uncaught
+// Python exception is returned as a *PyError with its traceback; a limit
+// as an error wrapping ErrLimit.
+func (in *Interp) Run() (err error) {
+	in.start = time.Now()
+	fn, ferr := in.fixed("function")
+	if ferr != nil {
+		return ferr
+	}
+	defer in.freeFixed("function", fn)
+	fr := &Frame{code: in.prog.module, globals: in.globals}
+	in.setSite(fr, 1)
+	_, err = in.runFrame(fr, func() (ctl, error) { return in.execBlock(fr, in.prog.module.body) })
+	return err
+}
+
+// Stats is what a finished run leaves behind.
+func (in *Interp) Heap() *model.Heap { return in.h }
+
+// setSite makes (the frame's code, line) the current site.
+func (in *Interp) setSite(fr *Frame, line int) {
+	fr.line = line
+	if id, ok := fr.code.sites[line]; ok {
+		in.h.SetSite(id)
+	}
+}
+
+// checkLimits is called on every statement.
+func (in *Interp) checkLimits() error {
+	in.steps++
+	if in.opts.MaxEvents > 0 && in.h.Events() > in.opts.MaxEvents {
+		return fmt.Errorf("stopped after %d events (--max-events): %w", in.opts.MaxEvents, ErrLimit)
+	}
+	if in.opts.Timeout > 0 && in.steps%1024 == 0 && time.Since(in.start) > in.opts.Timeout {
+		return fmt.Errorf("stopped after %v (--timeout): %w", in.opts.Timeout, ErrLimit)
+	}
+	return nil
+}
