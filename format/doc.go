@@ -139,6 +139,8 @@
 //	heaptrace.workload        what ran, e.g. "words.py"
 //	heaptrace.tool_version    the heaptrace that wrote the file
 //	heaptrace.params          the model's parameters, a JSON object ("{}" if none)
+//	heaptrace.setup_events    events 1..N are set-up: state that exists before
+//	                          measuring starts (see Meta.SetupEvents)
 //
 // # Cut-short files
 //

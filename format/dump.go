@@ -24,6 +24,7 @@ func Dump(w io.Writer, r *Reader) error {
 	fmt.Fprintf(bw, "workload:     %s\n", h.Meta.Workload)
 	fmt.Fprintf(bw, "tool_version: %s\n", h.Meta.ToolVersion)
 	fmt.Fprintf(bw, "params:       %s\n", h.Meta.Params)
+	fmt.Fprintf(bw, "setup_events: %d\n", h.Meta.SetupEvents)
 	fmt.Fprintf(bw, "types:        %d\n", len(h.Types))
 	fmt.Fprintf(bw, "sites:        %d\n", len(h.Sites))
 	if n := r.NumBatches(); n >= 0 {

@@ -81,6 +81,7 @@ func ExampleWriter() {
 	// workload:     g.py
 	// tool_version: example
 	// params:       {}
+	// setup_events: 0
 	// types:        3
 	// sites:        5
 	// batches:      2

@@ -23,6 +23,7 @@ const (
 	KeyWorkload      = "heaptrace.workload"       // what ran, e.g. a script's name
 	KeyToolVersion   = "heaptrace.tool_version"   // the heaptrace that wrote the file
 	KeyParams        = "heaptrace.params"         // model parameters, a JSON object
+	KeySetupEvents   = "heaptrace.setup_events"   // decimal count of set-up events; optional, 0 when absent
 )
 
 // The first entry of each table: the type of events that have none, and the
@@ -57,6 +58,14 @@ type Meta struct {
 	// Params is a JSON object of the model's parameters, opaque to this
 	// package. The writer stores "{}" when it is empty.
 	Params string
+	// SetupEvents counts the first events of the trace that build the
+	// state which exists before measuring starts, as objects exist before
+	// tracemalloc.start() in CPython (an interpreter's globals dict, say).
+	// They are real memory at every layer, but tracemalloc-comparable
+	// figures ignore allocations made in them, and freeing such an
+	// allocation later counts nothing, as tracemalloc ignores untraced
+	// pointers.
+	SetupEvents uint64
 }
 
 // Header is what a trace declares before its events: the metadata and the
@@ -125,7 +134,7 @@ func (m Meta) metadata() (keys, values []string) {
 	if params == "" {
 		params = "{}"
 	}
-	keys = []string{KeyFormatVersion, KeyProfile, KeyWorkload, KeyToolVersion, KeyParams}
-	values = []string{strconv.Itoa(Version), m.Profile, m.Workload, m.ToolVersion, params}
+	keys = []string{KeyFormatVersion, KeyProfile, KeyWorkload, KeyToolVersion, KeyParams, KeySetupEvents}
+	values = []string{strconv.Itoa(Version), m.Profile, m.Workload, m.ToolVersion, params, strconv.FormatUint(m.SetupEvents, 10)}
 	return keys, values
 }

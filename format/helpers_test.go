@@ -52,6 +52,7 @@ func testHeader() Header {
 			Workload:    "words.py",
 			ToolVersion: "test",
 			Params:      `{"arena_size":262144,"pool_size":16384}`,
+			SetupEvents: 7,
 		},
 		Types: []string{NoType, "int", "str", "list", "list.items", "dict", "dict.keys", "arena", "pool"},
 		Sites: []string{UnknownSite, "<module> (words.py:1)", "count_words (words.py:12)", "grow (g.py:3)"},

@@ -89,6 +89,11 @@ func readSchema(s *arrow.Schema) (Meta, columnIndex, error) {
 	m.Workload, _ = md.GetValue(KeyWorkload)
 	m.ToolVersion, _ = md.GetValue(KeyToolVersion)
 	m.Params, _ = md.GetValue(KeyParams)
+	if v, ok := md.GetValue(KeySetupEvents); ok {
+		if m.SetupEvents, err = strconv.ParseUint(strings.TrimSpace(v), 10, 64); err != nil {
+			return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: %s is %q, not a count", KeySetupEvents, v)
+		}
+	}
 
 	var missing []string
 	for c, want := range columns {
