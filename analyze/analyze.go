@@ -21,6 +21,7 @@ type Options struct {
 // README ("analyze --json").
 type Report struct {
 	Trace         string       `json:"trace"`
+	SetupEvents   uint64       `json:"setup_events"`
 	Workload      string       `json:"workload"`
 	Profile       string       `json:"profile"`
 	FormatVersion int          `json:"format_version"`
@@ -103,6 +104,11 @@ type replay struct {
 	growth                  *Downsampler
 	anoms                   []Anomaly
 	nAnoms                  int
+	// setup is the number of set-up events; untraced holds the live
+	// object-layer allocations they made, which tracemalloc-comparable
+	// figures ignore (format.Meta.SetupEvents).
+	setup    uint64
+	untraced map[uint64]bool
 }
 
 // Run replays the trace r to its end and returns its report. A trace cut
@@ -119,11 +125,13 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	}
 	h := r.Header()
 	p := &replay{
-		opts:   opts,
-		types:  h.Types,
-		live:   make(map[uint64]liveObject),
-		byType: make([]typeCounts, len(h.Types)),
-		growth: NewDownsampler(opts.Points),
+		opts:     opts,
+		types:    h.Types,
+		live:     make(map[uint64]liveObject),
+		byType:   make([]typeCounts, len(h.Types)),
+		growth:   NewDownsampler(opts.Points),
+		setup:    h.Meta.SetupEvents,
+		untraced: map[uint64]bool{},
 	}
 	var b format.Batch
 	for {
@@ -173,6 +181,24 @@ func (p *replay) anomaly(seq uint64, format string, args ...any) {
 }
 
 func (p *replay) object(seq uint64, op format.Op, typ uint16, size int64, addr uint64) {
+	if seq <= p.setup {
+		switch op {
+		case format.OpAlloc, format.OpReallocTo:
+			p.untraced[addr] = true
+		case format.OpFree, format.OpReallocFrom:
+			delete(p.untraced, addr)
+		}
+		return
+	}
+	if len(p.untraced) > 0 && p.untraced[addr] {
+		switch op {
+		case format.OpFree, format.OpReallocFrom:
+			delete(p.untraced, addr) // untraced: counts nothing
+			return
+		case format.OpCache, format.OpReuse:
+			return
+		}
+	}
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
 		if old, ok := p.live[addr]; ok {
@@ -261,7 +287,7 @@ func (p *replay) report(name string, h format.Header, truncated bool) *Report {
 		p.snapshotPeak()
 	}
 	r := &Report{
-		Trace: name, Workload: h.Meta.Workload, Profile: h.Meta.Profile, FormatVersion: h.Meta.FormatVersion,
+		Trace: name, SetupEvents: h.Meta.SetupEvents, Workload: h.Meta.Workload, Profile: h.Meta.Profile, FormatVersion: h.Meta.FormatVersion,
 		Truncated: truncated, Events: p.events,
 		PeakBytes: p.peak[layerObjects], PeakSeq: p.peakAt[layerObjects], FinalBytes: p.cur[layerObjects],
 		Allocs: p.allocs, Frees: p.frees, Reallocs: p.reallocs, ParkedBytes: p.parked,

@@ -378,3 +378,35 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs from the output:\n%s", path, got)
 	}
 }
+
+// Allocations made in set-up events are untraced, as objects that exist
+// before tracemalloc.start(): they count nothing, freeing them counts
+// nothing, and a realloc of one makes the new block traced.
+func TestSetupEventsAreUntraced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "setup.arrow")
+	f, _ := os.Create(path)
+	w, err := format.NewWriter(f, format.Header{
+		Meta:  format.Meta{Workload: "setup", SetupEvents: 2},
+		Types: []string{format.NoType, "dict", "dict.keys"}, Sites: []string{format.UnknownSite},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b format.Batch
+	b.Append(1, format.OpAlloc, format.LayerObject, 1, 64, 64, 0x10, 0)       // set-up: the globals dict
+	b.Append(2, format.OpAlloc, format.LayerObject, 2, 120, 128, 0x20, 0)     // set-up: its keys
+	b.Append(3, format.OpAlloc, format.LayerObject, 2, 208, 208, 0x30, 0)     // the keys grow: new table...
+	b.Append(4, format.OpFree, format.LayerObject, 2, 120, 128, 0x20, 0)      // ...the untraced old one goes
+	b.Append(5, format.OpReallocFrom, format.LayerObject, 1, 64, 64, 0x10, 0) // an untraced block reallocated
+	b.Append(6, format.OpReallocTo, format.LayerObject, 1, 80, 80, 0x40, 0)   // becomes traced
+	b.Append(7, format.OpFree, format.LayerObject, 2, 208, 208, 0x30, 0)
+	if err := w.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	f.Close()
+	r := analyzeFile(t, path, Options{})
+	if r.AnomalyCount != 0 || r.PeakBytes != 288 || r.FinalBytes != 80 || r.SetupEvents != 2 {
+		t.Errorf("peak %d final %d anomalies %v setup %d; want 288, 80, none, 2", r.PeakBytes, r.FinalBytes, r.Anomalies, r.SetupEvents)
+	}
+}
