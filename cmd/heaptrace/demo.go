@@ -25,7 +25,7 @@ func newDemoCmd() *cobra.Command {
 }
 
 func runDemo(w io.Writer, out string) error {
-	if err := runRecord(w, recordOptions{workload: demoWorkload, out: out, compress: "none"}); err != nil {
+	if err := runRecord(w, w, recordOptions{workload: demoWorkload, out: out, compress: "none"}); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)

@@ -1,81 +1,156 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/heaptrace/heaptrace/analyze"
 	"github.com/heaptrace/heaptrace/format"
 	"github.com/heaptrace/heaptrace/internal/driver"
+	"github.com/heaptrace/heaptrace/workload/python"
 	"github.com/heaptrace/heaptrace/workload/synthetic"
 	"github.com/spf13/cobra"
 )
 
 type recordOptions struct {
+	script    string
 	workload  string
 	out       string
 	scale     int
 	compress  string
 	batchSize int
+	maxEvents uint64
+	heapLimit string
+	timeout   time.Duration
 }
 
 func newRecordCmd() *cobra.Command {
 	var opts recordOptions
 	cmd := &cobra.Command{
-		Use:   "record --workload NAME -o FILE",
-		Short: "Run a workload on the heap model and write every event to an Arrow trace",
-		Args:  exactArgs(0, "no arguments"),
+		Use:   "record [script.py | --workload NAME] -o FILE",
+		Short: "Run a Python script or a synthetic workload on the heap model and write every event to an Arrow trace",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageError("record takes one script (%d given)", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRecord(cmd.OutOrStdout(), opts)
+			if len(args) == 1 {
+				opts.script = args[0]
+			}
+			return runRecord(cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.workload, "workload", "", "the synthetic workload to run (see heaptrace workloads)")
-	f.StringVarP(&opts.out, "output", "o", "", "the trace file to write (default NAME.arrow)")
-	f.IntVar(&opts.scale, "scale", 0, "the workload's size parameter (default: the workload's own)")
+	f.StringVar(&opts.workload, "workload", "", "a synthetic workload to run instead of a script (see heaptrace workloads)")
+	f.StringVarP(&opts.out, "output", "o", "", "the trace file to write (default: the script's or workload's name + .arrow)")
+	f.IntVar(&opts.scale, "scale", 0, "a synthetic workload's size parameter (default: the workload's own)")
 	f.StringVar(&opts.compress, "compress", "none", "compression of the trace's batches: none, lz4 or zstd")
 	f.IntVar(&opts.batchSize, "batch", 0, "events per record batch (default 65536)")
+	f.Uint64Var(&opts.maxEvents, "max-events", 0, "stop a script after this many heap events (0: no limit)")
+	f.StringVar(&opts.heapLimit, "heap-limit", "", "raise MemoryError in the script past this many requested bytes, e.g. 64MiB")
+	f.DurationVar(&opts.timeout, "timeout", 0, "stop a script after this long, e.g. 30s (0: no limit)")
 	return cmd
 }
 
-func (o *recordOptions) workloadAndCodec() (driver.Workload, format.Compression, error) {
-	if o.workload == "" {
-		return nil, 0, usageError("record needs --workload NAME; known workloads: %s", joinNames(synthetic.Names()))
+// workload resolves what to run: a parsed script or a synthetic workload.
+func (o *recordOptions) resolve(stdout io.Writer) (driver.Workload, []string, error) {
+	if o.scale < 0 || o.batchSize < 0 {
+		return nil, nil, usageError("--scale and --batch must not be negative")
 	}
-	w, err := synthetic.Lookup(o.workload)
-	if err != nil {
-		return nil, 0, usageError("%v", err)
+	switch {
+	case o.script != "" && o.workload != "":
+		return nil, nil, usageError("record takes a script or --workload, not both")
+	case o.script != "":
+		src, err := os.ReadFile(o.script)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := python.Parse(o.script, src)
+		if err != nil {
+			return nil, nil, &exitError{exitUsage, err}
+		}
+		if o.out == "" {
+			o.out = strings.TrimSuffix(filepath.Base(o.script), ".py") + ".arrow"
+		}
+		return driver.Python(p, python.Options{Stdout: stdout, MaxEvents: o.maxEvents, Timeout: o.timeout}), p.Lines(), nil
+	case o.workload != "":
+		w, err := synthetic.Lookup(o.workload)
+		if err != nil {
+			return nil, nil, usageError("%v", err)
+		}
+		if o.out == "" {
+			o.out = w.Name + ".arrow"
+		}
+		return driver.Synthetic(w, o.scale), nil, nil
 	}
-	if o.scale < 0 {
-		return nil, 0, usageError("--scale %d: must not be negative", o.scale)
-	}
-	if o.batchSize < 0 {
-		return nil, 0, usageError("--batch %d: must not be negative", o.batchSize)
-	}
-	c, err := format.ParseCompression(o.compress)
-	if err != nil {
-		return nil, 0, usageError("--compress: %v", err)
-	}
-	if o.out == "" {
-		o.out = w.Name + ".arrow"
-	}
-	return driver.Synthetic(w, o.scale), c, nil
+	return nil, nil, usageError("record needs a script or --workload NAME; known workloads: %s", joinNames(synthetic.Names()))
 }
 
-func runRecord(w io.Writer, opts recordOptions) error {
-	wl, codec, err := opts.workloadAndCodec()
+func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
+	c, err := format.ParseCompression(opts.compress)
+	if err != nil {
+		return usageError("--compress: %v", err)
+	}
+	limit, err := parseSize(opts.heapLimit)
+	if err != nil {
+		return usageError("--heap-limit: %v", err)
+	}
+	wl, lines, err := opts.resolve(stdout)
 	if err != nil {
 		return err
 	}
-	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: codec, BatchSize: opts.batchSize})
+	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: c, BatchSize: opts.batchSize, HeapLimit: limit})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "recorded %s events of %s to %s (%s): peak %s requested, %s OS memory at the end\n",
+	fmt.Fprintf(stderr, "recorded %s events of %s to %s (%s): peak %s requested, %s OS memory at the end\n",
 		analyze.Count(int64(res.Events)), wl.Name(), opts.out, analyze.Bytes(res.FileBytes),
 		analyze.Bytes(res.Stats.RequestedPeak), analyze.Bytes(res.Stats.OSMapped))
-	if res.RunErr != nil {
-		return fmt.Errorf("%s: %w (the trace up to that point is complete)", wl.Name(), res.RunErr)
+	var pe *python.PyError
+	switch {
+	case res.RunErr == nil:
+		return nil
+	case errors.As(res.RunErr, &pe):
+		fmt.Fprint(stderr, pe.Traceback(lines))
+		return fmt.Errorf("%s: uncaught %s; the trace up to it is complete in %s", wl.Name(), pe.TypeName(), opts.out)
+	case errors.Is(res.RunErr, python.ErrLimit):
+		return fmt.Errorf("%s: %v; the trace up to there is complete in %s", wl.Name(), res.RunErr, opts.out)
 	}
-	return nil
+	return fmt.Errorf("%s: %w (the trace up to that point is complete in %s)", wl.Name(), res.RunErr, opts.out)
+}
+
+// parseSize parses a byte count: "1048576", "64MiB", "1.5GB", "512k".
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	units := []struct {
+		suffix string
+		mult   float64
+	}{
+		{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12},
+		{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+	}
+	low := strings.ToLower(s)
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(low, u.suffix) {
+			low, mult = strings.TrimSpace(strings.TrimSuffix(low, u.suffix)), u.mult
+			break
+		}
+	}
+	var v float64
+	if _, err := fmt.Sscanf(low, "%g", &v); err != nil || v < 0 || v*mult > 1<<62 {
+		return 0, fmt.Errorf("%q is not a size (say 1048576, 64MiB or 1.5GB)", s)
+	}
+	return int64(v * mult), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/heaptrace/heaptrace/model"
 	"github.com/heaptrace/heaptrace/model/pyobj"
 	"github.com/heaptrace/heaptrace/recorder"
+	"github.com/heaptrace/heaptrace/workload/python"
 	"github.com/heaptrace/heaptrace/workload/synthetic"
 )
 
@@ -33,6 +34,7 @@ type RecordOptions struct {
 	BatchSize   int                // events per batch; 0: the recorder's default
 	Config      model.Config       // zero value: model.DefaultConfig()
 	Profile     pyobj.Profile      // zero value: pyobj.CPython311()
+	HeapLimit   int64              // requests past this many bytes fail (MemoryError); 0: none
 }
 
 // Result sums up a recording.
@@ -60,7 +62,15 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 		return Result{}, err
 	}
 	o := pyobj.New(h, opts.Profile)
+	if opts.HeapLimit > 0 {
+		h.SetLimit(opts.HeapLimit)
+	}
+	// What Declare builds exists before measuring starts: its events go
+	// first in the trace, counted as set-up (format.Meta.SetupEvents).
+	var setup []model.Event
+	h.SetObserver(model.ObserverFunc(func(e model.Event) { setup = append(setup, e) }))
 	run, err := w.Declare(o)
+	h.SetObserver(nil)
 	if err != nil {
 		return Result{}, err
 	}
@@ -74,6 +84,7 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 			Workload:    w.Name(),
 			ToolVersion: ToolVersion,
 			Params:      string(params),
+			SetupEvents: uint64(len(setup)),
 		},
 		Types: h.TypeNames(),
 		Sites: h.SiteNames(),
@@ -92,6 +103,9 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 		f.Close()
 		os.Remove(opts.Out)
 		return Result{}, fmt.Errorf("record %s: %w", opts.Out, err)
+	}
+	for _, e := range setup {
+		rec.Observe(e)
 	}
 	h.SetObserver(rec)
 	runErr := run()
@@ -120,4 +134,22 @@ func (s syntheticWorkload) Name() string { return s.w.Name }
 func (s syntheticWorkload) Declare(o *pyobj.Objects) (func() error, error) {
 	r := s.w.Declare(o)
 	return func() error { return r.Do(s.scale) }, nil
+}
+
+// Python adapts a parsed script.
+func Python(p *python.Program, opts python.Options) Workload { return pythonWorkload{p, opts} }
+
+type pythonWorkload struct {
+	p    *python.Program
+	opts python.Options
+}
+
+func (w pythonWorkload) Name() string { return w.p.Name() }
+
+func (w pythonWorkload) Declare(o *pyobj.Objects) (func() error, error) {
+	in, err := w.p.Declare(o, w.opts)
+	if err != nil {
+		return nil, err
+	}
+	return in.Run, nil
 }

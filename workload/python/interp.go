@@ -182,3 +182,6 @@ func (in *Interp) checkLimits() error {
 	}
 	return nil
 }
+
+// Lines returns the script's source lines, for tracebacks.
+func (p *Program) Lines() []string { return p.file.Lines }
