@@ -54,7 +54,7 @@ func newRecordCmd() *cobra.Command {
 	f.StringVar(&opts.compress, "compress", "none", "compression of the trace's batches: none, lz4 or zstd")
 	f.IntVar(&opts.batchSize, "batch", 0, "events per record batch (default 65536)")
 	f.Uint64Var(&opts.maxEvents, "max-events", 0, "stop a script after this many heap events (0: no limit)")
-	f.StringVar(&opts.heapLimit, "heap-limit", "", "raise MemoryError in the script past this many requested bytes, e.g. 64MiB")
+	f.StringVar(&opts.heapLimit, "heap-limit", "1GiB", "raise MemoryError in the script past this many requested bytes (0: no limit)")
 	f.DurationVar(&opts.timeout, "timeout", 0, "stop a script after this long, e.g. 30s (0: no limit)")
 	return cmd
 }
