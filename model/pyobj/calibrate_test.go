@@ -25,10 +25,10 @@ type calibration struct {
 	} `json:"rows"`
 }
 
-// interpreterCases need the interpreter's own allocations (argument
-// tuples, frames of exec, instances' values arrays, free lists filled by
-// a script); the Python workload tests check them by running their
-// snippets.
+// interpreterCases need the interpreter (instances' values arrays sized by
+// their class's shared keys; free lists filled by a script, the freelist.*
+// rows): workload/python's TestInterpreterCalibration runs their snippets.
+// bytearray is outside the modelled subset of types.
 var interpreterCases = map[string]bool{
 	"instance.first": true, "instance.first_attrs": true, "instance.later": true,
 	"bytearray": true,

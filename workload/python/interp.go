@@ -42,6 +42,10 @@ type Options struct {
 	MaxEvents      uint64        // stop after this many heap events (0: no limit)
 	Timeout        time.Duration // stop after this long (0: no limit)
 	RecursionLimit int           // sys.getrecursionlimit(); 0 means 1000
+	// Setup is a program run during Declare, in the same globals, before
+	// measuring starts: what it leaves (objects, free lists) exists before
+	// the script as state prepared before tracemalloc.start() would.
+	Setup *Program
 }
 
 // ErrLimit is wrapped by the errors that stop a run at --max-events or
@@ -140,6 +144,11 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 			return nil, err
 		}
 	}
+	if opts.Setup != nil {
+		if err := in.runSetup(opts.Setup); err != nil {
+			return nil, err
+		}
+	}
 	return in, nil
 }
 
@@ -160,8 +169,26 @@ func (in *Interp) Run() (err error) {
 	return err
 }
 
-// Stats is what a finished run leaves behind.
-func (in *Interp) Heap() *model.Heap { return in.h }
+// runSetup runs a set-up program in the script's globals.
+func (in *Interp) runSetup(p *Program) error {
+	for n, c := range p.codes {
+		in.prog.codes[n] = c
+	}
+	for _, c := range append([]*Code{p.module}, codesOf(p)...) {
+		c.sites = map[int]model.SiteID{}
+	}
+	fr := &Frame{code: p.module, globals: in.globals}
+	_, err := in.runFrame(fr, func() (ctl, error) { return in.execBlock(fr, p.module.body) })
+	return err
+}
+
+func codesOf(p *Program) []*Code {
+	out := make([]*Code, 0, len(p.codes))
+	for _, c := range p.codes {
+		out = append(out, c)
+	}
+	return out
+}
 
 // setSite makes (the frame's code, line) the current site.
 func (in *Interp) setSite(fr *Frame, line int) {

@@ -9,6 +9,7 @@ package syntax
 // reports whichever comes first, with CPython's wording where it can.
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -116,6 +117,7 @@ func (p *parser) scanTokens(root *cnode) tokenScan {
 		indents  = []int{0}
 		alts     = []int{0} // indents with tabs counted as one column, for TabError
 		prevEnd  = -1       // row where the previous token ended
+		prevOff  = 0        // byte offset where the previous token ended
 		last     *cnode     // last token of the current logical line
 		first    *cnode     // first token of the current logical line
 	)
@@ -131,10 +133,9 @@ func (p *parser) scanTokens(root *cnode) tokenScan {
 			return
 		}
 		if t.kind == "line_continuation" {
-			prevEnd = t.endRow
-			return
+			return // see continued
 		}
-		if len(brackets) == 0 && t.startRow > prevEnd {
+		if len(brackets) == 0 && t.startRow > prevEnd && !continued(p.src[prevOff:t.start]) {
 			// t starts a logical line.
 			opensBlock := last != nil && last.kind == ":" && !last.named
 			col, alt := p.indentation(t.startRow, t.startCol)
@@ -187,7 +188,7 @@ func (p *parser) scanTokens(root *cnode) tokenScan {
 			}
 		}
 		last = t
-		prevEnd = t.endRow
+		prevEnd, prevOff = t.endRow, t.end
 	})
 	if ts.err == nil && len(brackets) == 0 && last != nil && last.kind == ":" && !last.named {
 		// The file ends after a block opener.
@@ -196,6 +197,19 @@ func (p *parser) scanTokens(root *cnode) tokenScan {
 	}
 	ts.unclosed = brackets
 	return ts
+}
+
+// continued reports whether the text between two tokens ends with a
+// line continuation: a backslash before the last newline, outside a
+// comment. (tree-sitter does not always keep line_continuation nodes:
+// one before a string is folded into the string token.)
+func continued(gap []byte) bool {
+	nl := bytes.LastIndexByte(gap, '\n')
+	if nl < 1 || gap[nl-1] != '\\' {
+		return false
+	}
+	lineStart := bytes.LastIndexByte(gap[:nl], '\n') + 1
+	return bytes.IndexByte(gap[lineStart:nl], '#') < 0
 }
 
 var closing = map[string]string{"(": ")", "[": "]", "{": "}"}
