@@ -93,8 +93,8 @@ var fixedSizes = map[string]int64{
 	"set_iterator":               64,
 	"enumerate":                  72,
 	"zip":                        64,
-	"map":                        64,
-	"filter":                     64,
+	"map":                        48,
+	"filter":                     48,
 	"reversed":                   48,
 	"generator":                  200,
 	"builtin_function_or_method": 72,
@@ -224,6 +224,23 @@ func (in *Interp) newStr(s string) (*Str, error) {
 			return in.latin1[r], nil
 		}
 	}
+	a, err := in.o.Strs.New(kind, n)
+	if err != nil {
+		return nil, in.memoryError(err)
+	}
+	return &Str{Obj: Obj{rc: 1, addr: a}, s: s, kind: kind, n: n}, nil
+}
+
+// newStrAlloc returns s as a new str even when it is one latin-1
+// character: the C paths that fill a PyUnicode_New buffer directly
+// (str(int), concatenation, str.upper, join of several items, f-strings)
+// do not swap the result for the cached singleton.
+func (in *Interp) newStrAlloc(s string) (*Str, error) {
+	n := runeCount(s)
+	if n == 0 {
+		return in.emptyStr, nil
+	}
+	kind := pyobj.KindOf(s)
 	a, err := in.o.Strs.New(kind, n)
 	if err != nil {
 		return nil, in.memoryError(err)

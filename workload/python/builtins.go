@@ -27,7 +27,7 @@ func (in *Interp) makeBuiltins() map[string]Value {
 	def("len", false, biLen)
 	def("range", false, biRange)
 	def("enumerate", false, biEnumerate)
-	def("zip", false, biZip)
+	def("zip", true, biZip) // zip_new: no vectorcall in 3.11
 	def("sorted", false, biSorted)
 	def("reversed", false, biReversed)
 	def("sum", false, biSum)
@@ -214,25 +214,34 @@ func biLen(in *Interp, _ Value, args []Value, _ []kwArg) (Value, error) {
 }
 
 func (in *Interp) length(v Value) (int, error) {
-	switch s := v.(type) {
-	case *Str:
-		return s.n, nil
-	case *Bytes:
-		return len(s.b), nil
-	case *Tuple:
-		return len(s.items), nil
-	case *List:
-		return len(s.items), nil
-	case *Dict:
-		return s.mem.Used, nil
-	case *Set:
-		return len(s.items), nil
-	case *Range:
-		return int(s.length), nil
-	case *dictView:
-		return s.d.mem.Used, nil
+	if n, ok := sizedLen(v); ok {
+		return n, nil
 	}
 	return 0, in.typeError("object of type '%s' has no len()", typeName(v))
+}
+
+// sizedLen is len(v) for objects that have one (_PyObject_HasLen), without
+// raising for the others.
+func sizedLen(v Value) (int, bool) {
+	switch s := v.(type) {
+	case *Str:
+		return s.n, true
+	case *Bytes:
+		return len(s.b), true
+	case *Tuple:
+		return len(s.items), true
+	case *List:
+		return len(s.items), true
+	case *Dict:
+		return s.mem.Used, true
+	case *Set:
+		return len(s.items), true
+	case *Range:
+		return int(s.length), true
+	case *dictView:
+		return s.d.mem.Used, true
+	}
+	return 0, false
 }
 
 // range is vectorcall: a 48-byte range object, plus its computed length
@@ -493,70 +502,78 @@ func (in *Interp) materialize(v Value) (Value, error) {
 	return v, nil
 }
 
+// minmax is min() and max(): one iterable is consumed an item at a time,
+// keeping only the best so far (and its key).
 func (in *Interp) minmax(args []Value, kws []kwArg, sign int) (Value, error) {
 	name := "min"
 	if sign > 0 {
 		name = "max"
 	}
-	var items []Value
-	var owned bool
-	if len(args) == 1 {
-		var err error
-		items, err = in.collectItems(incref(args[0]))
-		if err != nil {
-			return nil, err
+	key := kwValue(kws, "key")
+	if key == Value(None) {
+		key = nil
+	}
+	var best, bestKey Value
+	consider := func(x Value) error { // x: a new reference, taken
+		k := incref(x)
+		if key != nil {
+			var err error
+			if k, err = in.callValue(key, []Value{x}, nil); err != nil {
+				in.decref(x)
+				in.decref(x)
+				return err
+			}
+			in.decref(x)
 		}
-		owned = true
-	} else if len(args) > 1 {
-		items = args
-	} else {
+		if best == nil {
+			best, bestKey = x, k
+			return nil
+		}
+		c, err := in.order(k, bestKey, syntax.Lt)
+		if err != nil {
+			in.decref(x)
+			in.decref(k)
+			return err
+		}
+		if c*sign > 0 && c != 2 {
+			in.decref(best)
+			in.decref(bestKey)
+			best, bestKey = x, k
+			return nil
+		}
+		in.decref(x)
+		in.decref(k)
+		return nil
+	}
+	var err error
+	switch {
+	case len(args) == 1:
+		err = in.forEach(args[0], consider)
+	case len(args) > 1:
+		for _, a := range args {
+			if err = consider(incref(a)); err != nil {
+				break
+			}
+		}
+	default:
 		return nil, in.typeError("%s expected at least 1 argument, got 0", name)
 	}
-	defer func() {
-		if owned {
-			in.decrefAll(items)
+	if bestKey != nil {
+		in.decref(bestKey)
+	}
+	if err != nil {
+		if best != nil {
+			in.decref(best)
 		}
-	}()
-	if len(items) == 0 {
+		return nil, err
+	}
+	if best == nil {
 		if d := kwValue(kws, "default"); d != nil {
 			return incref(d), nil
 		}
 		return nil, in.valueError("%s() arg is an empty sequence", name)
 	}
-	key := kwValue(kws, "key")
-	best := items[0]
-	var bestKey Value
-	keyOf := func(v Value) (Value, error) {
-		if key == nil || key == Value(None) {
-			return incref(v), nil
-		}
-		return in.callValue(key, []Value{v}, nil)
-	}
-	bestKey, err := keyOf(best)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range items[1:] {
-		k, err := keyOf(x)
-		if err != nil {
-			in.decref(bestKey)
-			return nil, err
-		}
-		c, err := in.order(k, bestKey, syntax.Lt)
-		if err != nil {
-			in.decref(k)
-			in.decref(bestKey)
-			return nil, err
-		}
-		if c*sign > 0 && c != 2 {
-			in.decref(bestKey)
-			best, bestKey = x, k
-		} else {
-			in.decref(k)
-		}
-	}
-	in.decref(bestKey)
-	return incref(best), nil
+	return best, nil
 }
 
 func biAbs(in *Interp, _ Value, args []Value, _ []kwArg) (Value, error) {
@@ -666,7 +683,7 @@ func (in *Interp) listFrom(x Value) (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n, err := in.length(x); err == nil && n > 0 {
+	if n, ok := sizedLen(x); ok && n > 0 {
 		if err := in.o.Lists.PreallocateExact(l.mem, n); err != nil {
 			in.decref(l)
 			return nil, in.memoryError(err)
@@ -957,12 +974,19 @@ func (in *Interp) makeMap(args []Value, filter bool) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := in.newIterBase(kind)
-	if err != nil {
-		in.decref(src)
+	m := &mapIter{fn: incref(args[0]), src: src, filter: filter}
+	if !filter { // map keeps its iterators in a tuple
+		if m.iters, err = in.newTuple([]Value{incref(src)}); err != nil {
+			in.decref(m.fn)
+			in.decref(src)
+			return nil, err
+		}
+	}
+	if m.iterBase, err = in.newIterBase(kind); err != nil {
+		in.decref(m)
 		return nil, err
 	}
-	return &mapIter{iterBase: b, fn: incref(args[0]), src: src, filter: filter}, nil
+	return m, nil
 }
 
 // type(x) returns the type; the types are static objects.

@@ -703,6 +703,7 @@ type generator struct {
 	gens  []*syntax.Comprehension
 	elt   syntax.Expr
 	iters []iterator // the open iterator of each clause
+	fn    *Function
 	done  bool
 }
 
@@ -720,7 +721,8 @@ func (in *Interp) newGenerator(f *Function, it iterator, gens []*syntax.Comprehe
 		in.freeIterBase(&b)
 		return nil, err
 	}
-	g := &generator{iterBase: b, fr: fr, gens: gens, elt: elt, iters: []iterator{it}}
+	// the generator's frame holds the function (f_func) until it finishes
+	g := &generator{iterBase: b, fr: fr, gens: gens, elt: elt, iters: []iterator{it}, fn: incref(f).(*Function)}
 	in.track(g)
 	return g, nil
 }
@@ -803,6 +805,7 @@ func (g *generator) finish(in *Interp) {
 	}
 	g.iters = nil
 	in.clearFrame(g.fr)
+	in.decref(g.fn)
 }
 
 func (g *generator) release(in *Interp) {

@@ -418,17 +418,27 @@ func (in *Interp) setUpdate(s *Set, other Value) error {
 			return in.memoryError(err)
 		}
 	}
-	items, err := in.collectItems(incref(other))
+	// one key at a time, as set_add_key is called for each item produced
+	return in.forEach(other, func(x Value) error { return in.setAdd(s, x) })
+}
+
+// forEach iterates v, passing each item (a new reference) to f, which
+// takes it: items die as they are consumed, as in a C loop over an iterator.
+func (in *Interp) forEach(v Value, f func(Value) error) error {
+	it, err := in.getIter(incref(v))
 	if err != nil {
 		return err
 	}
-	for i, x := range items {
-		if err := in.setAdd(s, x); err != nil {
-			in.decrefAll(items[i+1:])
+	defer in.decref(it)
+	for {
+		x, err := it.next(in)
+		if err != nil || x == nil {
+			return err
+		}
+		if err := f(x); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
 func (in *Interp) setOp(op syntax.Operator, a, b *Set, inplace bool) (Value, error) {
@@ -495,10 +505,13 @@ func (in *Interp) setOp(op syntax.Operator, a, b *Set, inplace bool) (Value, err
 			}
 		}
 	case syntax.BitXor:
+		// set_symmetric_difference: a copy of b, then each key of a is
+		// discarded from it or added
 		if !inplace {
-			if err := in.setUpdate(out, a); err != nil {
+			if err := in.setUpdate(out, b); err != nil {
 				return fail(err)
 			}
+			b = a
 		}
 		for _, x := range in.setKeys(b) {
 			removed, err := in.setDiscard(out, x)

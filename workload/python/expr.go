@@ -438,7 +438,7 @@ func (in *Interp) evalJoinedStr(fr *Frame, e *syntax.JoinedStr) (Value, error) {
 	for _, p := range parts {
 		b.WriteString(p.(*Str).s)
 	}
-	r, err := in.newStr(b.String())
+	r, err := in.newStrAlloc(b.String()) // _PyUnicode_JoinArray
 	in.decrefAll(parts)
 	return r, err
 }

@@ -220,16 +220,28 @@ func bytesRepr(s string) string {
 	return b.String()
 }
 
-// str is str(v) as a new reference: a str is returned itself.
+// str is str(v) as a new reference: a str is returned itself, None and
+// the bools return interned strs, an int's digits fill a new str.
 func (in *Interp) str(v Value) (Value, error) {
-	if s, ok := v.(*Str); ok {
-		return incref(s), nil
+	switch x := v.(type) {
+	case *Str:
+		return incref(x), nil
+	case *Int:
+		return in.newStrAlloc(in.reprOf(x))
+	case *NoneType, *Bool:
+		return in.internName(in.reprOf(x)), nil
 	}
 	return in.newStr(in.strOf(v))
 }
 
 // repr is repr(v) as a new str.
 func (in *Interp) repr(v Value) (Value, error) {
+	switch x := v.(type) {
+	case *Int:
+		return in.newStrAlloc(in.reprOf(x))
+	case *NoneType, *Bool:
+		return in.internName(in.reprOf(x)), nil
+	}
 	return in.newStr(in.reprOf(v))
 }
 

@@ -372,7 +372,8 @@ func (it *enumerateIter) release(in *Interp) {
 	in.freeIterBase(&it.iterBase)
 }
 
-func (it *enumerateIter) lengthHint() (int, bool) { return it.src.lengthHint() }
+// enumerate has no __length_hint__: list(enumerate(x)) starts from 8 slots.
+func (it *enumerateIter) lengthHint() (int, bool) { return 0, false }
 
 // zipIter is zip(): a tuple of its iterators and a reused result tuple.
 type zipIter struct {
@@ -382,28 +383,49 @@ type zipIter struct {
 	done   bool
 }
 
+// next is zip_next: a result tuple the zip alone holds is refilled;
+// otherwise a new tuple is made first and then filled, so the call that
+// finds an iterator exhausted makes a tuple and drops it (to the free list).
 func (it *zipIter) next(in *Interp) (Value, error) {
 	if it.done {
 		return nil, nil
 	}
-	vals := make([]Value, 0, len(it.srcs.items))
+	n := len(it.srcs.items)
+	vals := make([]Value, 0, n)
+	reuse := it.result != nil && it.result.rc == 1
+	var fresh *Tuple
+	if !reuse && n > 0 {
+		nones := make([]Value, n)
+		for i := range nones {
+			nones[i] = None
+		}
+		var err error
+		if fresh, err = in.newTuple(nones); err != nil {
+			return nil, err
+		}
+	}
 	for _, s := range it.srcs.items {
 		x, err := s.(iterator).next(in)
 		if err != nil || x == nil {
 			in.decrefAll(vals)
+			if fresh != nil {
+				in.decref(fresh)
+			}
 			it.done = true
 			return nil, err
 		}
 		vals = append(vals, x)
 	}
-	if t := it.result; t != nil && t.rc == 1 {
+	if reuse {
+		t := it.result
 		incref(t)
 		old := append([]Value(nil), t.items...)
 		copy(t.items, vals)
 		in.decrefAll(old)
 		return t, nil
 	}
-	return in.newTuple(vals)
+	copy(fresh.items, vals)
+	return fresh, nil
 }
 
 func (it *zipIter) release(in *Interp) {
@@ -458,6 +480,7 @@ type mapIter struct {
 	iterBase
 	fn     Value
 	src    iterator
+	iters  *Tuple // map's tuple of its iterators
 	filter bool
 }
 
@@ -496,9 +519,14 @@ func (it *mapIter) next(in *Interp) (Value, error) {
 }
 
 func (it *mapIter) release(in *Interp) {
-	in.decref(it.fn)
+	if it.iters != nil {
+		in.decref(it.iters)
+	}
 	in.decref(it.src)
-	in.freeIterBase(&it.iterBase)
+	in.decref(it.fn)
+	if it.addr != 0 {
+		in.freeIterBase(&it.iterBase)
+	}
 }
 
 func (it *mapIter) lengthHint() (int, bool) { return 0, false }

@@ -161,7 +161,7 @@ func (in *Interp) strMethod(s *Str, name string, args []Value, kws []kwArg) (Val
 			}
 			r = b.String()
 		}
-		return in.newStr(r)
+		return in.newStrAlloc(r)
 	case "startswith", "endswith":
 		test := func(p string) bool {
 			if name == "startswith" {
@@ -301,7 +301,7 @@ func (in *Interp) strJoin(sep *Str, seq Value) (Value, error) {
 		}
 		parts[i] = s.s
 	}
-	return in.newStr(strings.Join(parts, sep.s))
+	return in.newStrAlloc(strings.Join(parts, sep.s))
 }
 
 // strSplit is str.split: the result list starts with 12 slots

@@ -155,7 +155,7 @@ func (in *Interp) binop(op syntax.Operator, l, r Value, inplace bool) (Value, er
 				if lv.n == 0 {
 					return incref(rv), nil
 				}
-				return in.newStr(lv.s + rv.s)
+				return in.newStrAlloc(lv.s + rv.s)
 			}
 		case syntax.Mult:
 			if n, ok := asInt(r); ok {
