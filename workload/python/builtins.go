@@ -4,8 +4,7 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"sort"
-	"strconv"
+		"strconv"
 	"strings"
 
 	"github.com/heaptrace/heaptrace/model"
@@ -1018,8 +1017,9 @@ func (in *Interp) intBase(args []Value, spec string) (Value, error) {
 }
 
 // listSort is list.sort(key=None, reverse=False): with a key function the
-// keys are computed first (an array of them is malloc'd for 128 items or
-// more); a merge needing more than 256 slots gets a temporary array.
+// keys are computed first (into a malloc'd array from 128 items on); a
+// reverse sort reverses the list before and after, as listsort does, so
+// that equal items keep their order.
 func (in *Interp) listSort(l *List, kws []kwArg) error {
 	key := kwValue(kws, "key")
 	if key == Value(None) {
@@ -1030,73 +1030,36 @@ func (in *Interp) listSort(l *List, kws []kwArg) error {
 		reverse, _ = in.truth(r)
 	}
 	n := len(l.items)
-	var keys []Value
-	var keysArr, tmp = int64(0), int64(0)
+	items := l.items
+	if reverse {
+		reverseValues(items)
+	}
+	keys := items
+	var keysAddr model.Addr
 	if key != nil {
-		if n >= 128 {
-			keysArr = int64(n)
+		if n >= mergeTempSize/2 {
+			a, err := in.o.Lists.TempArray(n)
+			if err != nil {
+				return in.memoryError(err)
+			}
+			keysAddr = a
 		}
 		keys = make([]Value, n)
-		for i, x := range l.items {
+		for i, x := range items {
 			k, err := in.callValue(key, []Value{x}, nil)
 			if err != nil {
 				in.decrefAll(keys[:i])
+				if keysAddr != 0 {
+					in.o.Lists.FreeTemp(keysAddr)
+				}
 				return err
 			}
 			keys[i] = k
 		}
-	} else {
-		keys = l.items
 	}
-	var keysAddr, tmpAddr model.Addr
-	var err error
-	if keysArr > 0 {
-		if keysAddr, err = in.o.Lists.TempArray(int(keysArr)); err != nil {
-			return in.memoryError(err)
-		}
-	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	sorted := true
-	for i := 1; i < n; i++ {
-		c, _ := in.order(keys[i-1], keys[i], syntax.Lt)
-		if (!reverse && c > 0) || (reverse && c < 0) {
-			sorted = false
-			break
-		}
-	}
-	if !sorted && n/2 > 256 {
-		tmp = int64(n / 2)
-		if key != nil {
-			tmp *= 2
-		}
-		if tmpAddr, err = in.o.Lists.TempArray(int(tmp)); err != nil {
-			return in.memoryError(err)
-		}
-	}
-	var sortErr error
-	sort.SliceStable(idx, func(a, b int) bool {
-		ka, kb := keys[idx[a]], keys[idx[b]]
-		if reverse {
-			ka, kb = kb, ka
-		}
-		c, err := in.order(ka, kb, syntax.Lt)
-		if err != nil && sortErr == nil {
-			sortErr = err
-		}
-		return c == -1
-	})
-	if sortErr == nil {
-		out := make([]Value, n)
-		for i, j := range idx {
-			out[i] = l.items[j]
-		}
-		copy(l.items, out)
-	}
-	if tmpAddr != 0 {
-		in.o.Lists.FreeTemp(tmpAddr)
+	err := in.sortValues(keys, items, key != nil)
+	if reverse {
+		reverseValues(items)
 	}
 	if key != nil {
 		in.decrefAll(keys)
@@ -1104,5 +1067,11 @@ func (in *Interp) listSort(l *List, kws []kwArg) error {
 	if keysAddr != 0 {
 		in.o.Lists.FreeTemp(keysAddr)
 	}
-	return sortErr
+	return err
+}
+
+func reverseValues(v []Value) {
+	for i, j := 0, len(v)-1; i < j; i, j = i+1, j-1 {
+		v[i], v[j] = v[j], v[i]
+	}
 }
