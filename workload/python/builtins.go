@@ -4,7 +4,7 @@ import (
 	"io"
 	"math"
 	"math/big"
-		"strconv"
+	"strconv"
 	"strings"
 
 	"github.com/heaptrace/heaptrace/model"
