@@ -113,6 +113,9 @@ func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
 	fmt.Fprintf(stderr, "recorded %s events of %s to %s (%s): peak %s requested, %s OS memory at the end\n",
 		analyze.Count(int64(res.Events)), wl.Name(), opts.out, analyze.Bytes(res.FileBytes),
 		analyze.Bytes(res.Stats.RequestedPeak), analyze.Bytes(res.Stats.OSMapped))
+	for _, n := range res.Notes {
+		fmt.Fprintf(stderr, "note: %s\n", n)
+	}
 	var pe *python.PyError
 	switch {
 	case res.RunErr == nil:

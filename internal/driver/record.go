@@ -111,6 +111,9 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 	runErr := run()
 	h.SetObserver(nil)
 	res := Result{Events: rec.Events(), Stats: h.Stats(), RunErr: runErr}
+	if n, ok := w.(noter); ok {
+		res.Notes = n.Notes()
+	}
 	err = errors.Join(rec.Close(), f.Close())
 	if err != nil {
 		return res, fmt.Errorf("record %s: %w", opts.Out, err)
@@ -137,19 +140,34 @@ func (s syntheticWorkload) Declare(o *pyobj.Objects) (func() error, error) {
 }
 
 // Python adapts a parsed script.
-func Python(p *python.Program, opts python.Options) Workload { return pythonWorkload{p, opts} }
+func Python(p *python.Program, opts python.Options) Workload {
+	return &pythonWorkload{p: p, opts: opts}
+}
 
 type pythonWorkload struct {
 	p    *python.Program
 	opts python.Options
+	in   *python.Interp
 }
 
-func (w pythonWorkload) Name() string { return w.p.Name() }
+func (w *pythonWorkload) Name() string { return w.p.Name() }
 
-func (w pythonWorkload) Declare(o *pyobj.Objects) (func() error, error) {
+func (w *pythonWorkload) Declare(o *pyobj.Objects) (func() error, error) {
 	in, err := w.p.Declare(o, w.opts)
 	if err != nil {
 		return nil, err
 	}
+	w.in = in
 	return in.Run, nil
+}
+
+// Notes reports objects that only reference cycles keep alive at the end.
+func (w *pythonWorkload) Notes() []string {
+	if w.in == nil {
+		return nil
+	}
+	if n := w.in.LiveInCycles(); n > 0 {
+		return []string{fmt.Sprintf("%d objects are live at the end only because of reference cycles (the cyclic collector had not reached them)", n)}
+	}
+	return nil
 }
