@@ -42,7 +42,13 @@ type Result struct {
 	Events    uint64
 	Stats     model.Stats // the heap at the end
 	FileBytes int64
-	RunErr    error // the workload's own error (the trace is still complete)
+	RunErr    error    // the workload's own error (the trace is still complete)
+	Notes     []string // what the workload has to say at the end
+}
+
+// noter is a workload with something to report after its run.
+type noter interface {
+	Notes() []string
 }
 
 // Record runs w on a fresh heap and writes every event to opts.Out. The
