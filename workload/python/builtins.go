@@ -622,12 +622,17 @@ func biInt(in *Interp, _ Value, args []Value, kws []kwArg) (Value, error) {
 	case *Str:
 		base := 10
 		if len(args) > 1 {
-			if bi, ok := asInt(args[1]); ok {
-				base = int(bi.v)
+			bi, ok := asInt(args[1])
+			if !ok || bi.b != nil || (bi.v != 0 && (bi.v < 2 || bi.v > 36)) {
+				return nil, in.valueError("int() base must be >= 2 and <= 36, or 0")
 			}
+			base = int(bi.v)
 		}
 		s := strings.ReplaceAll(strings.TrimSpace(x.s), "_", "")
 		b, ok := new(big.Int).SetString(s, base)
+		if base == 0 && len(s) > 1 && (s[0] == '0' || ((s[0] == '-' || s[0] == '+') && s[1] == '0')) && strings.Trim(s, "+-0") != "" && !strings.ContainsAny(s[:min(3, len(s))], "xXoObB") {
+			ok = false // Python allows no leading zeros without a prefix
+		}
 		if !ok {
 			return nil, in.valueError("invalid literal for int() with base %d: %s", base, strRepr(x.s))
 		}
