@@ -1,0 +1,53 @@
+// Package python runs Python 3 scripts on the heap model with CPython
+// 3.11's memory behaviour: every object is allocated through its per-type
+// allocator (model/pyobj), and freed exactly when CPython would free it.
+//
+// # How
+//
+// Parse (package syntax, on tree-sitter) gives the tree; a compile pass
+// splits it into code objects (module, def, lambda, comprehension), resolves
+// each name to a fast local, a cell, a free variable or a global as
+// CPython's symtable does, and folds constants as its AST optimizer does, so
+// that constants allocate nothing at run time. The evaluator walks the tree
+// with explicit reference counts: every expression returns a new
+// reference, every temporary is dropped where the bytecode drops it, and a
+// count reaching zero deallocates in tp_dealloc's order (items first, then
+// the object, into a free list when it has room).
+//
+// The allocations CPython makes behind a script's back are modelled: exec's
+// function object; a comprehension's function object, iterator and frame
+// (3.11 runs comprehensions as functions); defaults, closure tuples and
+// cells; the argument tuples of METH_VARARGS built-ins and of types without
+// vectorcall (str(), int(), zip(), min(), max(), str.format...), skipped by
+// the 3.11 specialiser for one-argument str()/type()/tuple() once code is
+// quickened (8 calls or loop iterations); iterator objects; the result
+// tuples enumerate, zip and dict.items() reuse; the one-entry slice cache;
+// in-place growth of a str held in a function local once quickened
+// (BINARY_OP_INPLACE_ADD_UNICODE); list, dict and set presizing by each
+// constructor's rule; timsort's merge memory; instances' values arrays
+// sized by their class's shared keys; and the cyclic collector, with 3.11's
+// thresholds (700, 10, 10), counting only fresh GC allocations, and a full
+// collection emptying the free lists.
+//
+// # The supported subset
+//
+// Types: int (any size), float, bool, None, str (any code points), bytes,
+// tuple, list, dict, set, frozenset, range, functions, closures, lambdas,
+// simple classes (attributes, methods, __init__, single inheritance).
+// Statements: expressions, assignment (chained, tuple/list unpacking with a
+// starred target, subscript and attribute targets), augmented assignment,
+// del, if/elif/else, while and for (with else), break, continue, pass,
+// def (defaults, *args, keyword-only, **kwargs), return, class, global,
+// nonlocal, try/except/else/finally, raise, assert, import of math, sys
+// (getsizeof, getrecursionlimit, maxsize) and gc (collect, enable,
+// disable). Expressions: arithmetic, comparison chains, boolean operators,
+// in / not in / is, conditional expressions, indexing and slicing, calls
+// with *args and **kwargs, f-strings with conversions and format specs,
+// % formatting and str.format, set operators, list/dict/set comprehensions
+// and generator expressions, the walrus operator.
+//
+// Anything else is refused before the script runs ("file:line:col:
+// unsupported: ..."), and importing any other module raises
+// ModuleNotFoundError: scripts reach no files, network, environment or
+// processes.
+package python
