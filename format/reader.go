@@ -109,8 +109,9 @@ func (r *Reader) open(ra ReaderAtSeeker, mem memory.Allocator) error {
 		return err
 	})
 	if err != nil {
+		ended := r.msgs.cut || (r.msgs.remaining == 0 && r.msgs.err == nil)
 		r.msgs.Release()
-		if r.msgs.cut || r.msgs.remaining == 0 && r.msgs.msg == nil {
+		if ended {
 			return errorf(ErrCorrupt, "the file ends inside its schema")
 		}
 		return errorf(ErrCorrupt, "schema: %w", err)
@@ -130,6 +131,7 @@ func (r *Reader) open(ra ReaderAtSeeker, mem memory.Allocator) error {
 	case err != nil:
 		return fmt.Errorf("batch 0: %w", err)
 	}
+	rec.Retain() // the ipc reader releases it on its next call
 	r.pending = rec
 	return guard(func() error {
 		r.header.Types = dictionaryNames(rec.Column(r.cols[colType]))
