@@ -469,8 +469,12 @@ func (in *Interp) dealloc(v Value) {
 		for _, b := range v.bases {
 			in.decref(b)
 		}
-		in.h.Free(v.keysAddr)
-		in.freeFixed("type", v.addr)
+		if v.dict != nil {
+			in.decref(v.dict)
+		}
+		for _, a := range v.blocks {
+			in.h.Free(a)
+		}
 	case *Range:
 		if v.lengthObj != nil {
 			in.decref(v.lengthObj)

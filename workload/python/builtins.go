@@ -42,6 +42,7 @@ func (in *Interp) makeBuiltins() map[string]Value {
 	def("dict", false, biDict)
 	def("set", false, func(in *Interp, _ Value, args []Value, kw []kwArg) (Value, error) { return in.makeSet(args, false) })
 	def("frozenset", false, func(in *Interp, _ Value, args []Value, kw []kwArg) (Value, error) { return in.makeSet(args, true) })
+	def("bytes", true, biBytes) // bytes_new: no vectorcall in 3.11
 	def("isinstance", false, biIsinstance)
 	def("ord", false, biOrd)
 	def("chr", false, biChr)
@@ -1079,4 +1080,42 @@ func reverseValues(v []Value) {
 	for i, j := 0, len(v)-1; i < j; i, j = i+1, j-1 {
 		v[i], v[j] = v[j], v[i]
 	}
+}
+
+// bytes(n) is n zero bytes; bytes(iterable of ints); bytes(str, encoding).
+func biBytes(in *Interp, _ Value, args []Value, _ []kwArg) (Value, error) {
+	if len(args) == 0 {
+		return in.emptyBytes, nil
+	}
+	switch x := args[0].(type) {
+	case *Bytes:
+		return incref(x), nil
+	case *Str:
+		if len(args) < 2 {
+			return nil, in.typeError("string argument without an encoding")
+		}
+		return in.allocBytesExact(x.s)
+	case *Int:
+		if x.b != nil || x.v < 0 {
+			return nil, in.valueError("negative count")
+		}
+		if x.v > 1<<28 {
+			return nil, in.raise("MemoryError", "")
+		}
+		return in.allocBytesExact(strings.Repeat("\x00", int(x.v)))
+	}
+	var b strings.Builder
+	err := in.forEach(args[0], func(v Value) error {
+		defer in.decref(v)
+		i, ok := asInt(v)
+		if !ok || i.b != nil || i.v < 0 || i.v > 255 {
+			return in.valueError("bytes must be in range(0, 256)")
+		}
+		b.WriteByte(byte(i.v))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in.allocBytesExact(b.String())
 }

@@ -42,9 +42,17 @@ func (c *Class) lookup(name string) (Value, bool) {
 	return nil, false
 }
 
-// execClass runs a class body in its own namespace and makes the class:
-// the body's function object (freed after), the namespace dict, the type
-// object and the shared keys of its instances' attributes.
+// classFixedBlocks are the blocks type_new allocates for a class whatever
+// its body (measured on CPython 3.11.7: the type object, its instances'
+// shared keys, the mro and bases tuples, descriptors, the subclass
+// registration...); the type's own dict comes on top.
+var classFixedBlocks = []int64{960, 768, 32, 48, 56, 64, 64, 64, 80}
+
+// execClass runs a class body as CPython does: a namespace dict holding
+// __module__ and __qualname__ and then the body's names, run by the body's
+// function object; then type_new copies the namespace into the type's
+// dict, adds __doc__, __dict__ and __weakref__, and the namespace goes
+// (its keys table to the keys free list when it has 8 slots).
 func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 	code := in.prog.codes[st]
 	var bases []*Class
@@ -73,6 +81,13 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 		in.freeFixed("function", fnAddr)
 		return err
 	}
+	for _, k := range []string{"__module__", "__qualname__"} {
+		if err := in.dictSet(ns, in.internName(k), in.internName(st.Name)); err != nil {
+			in.decref(ns)
+			in.freeFixed("function", fnAddr)
+			return err
+		}
+	}
 	cfr := &Frame{code: code, globals: fr.globals, classNS: ns}
 	in.h.Call()
 	caller := in.h.CurrentSite()
@@ -87,20 +102,40 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 	cls := &Class{name: st.Name, bases: bases, attrs: map[string]Value{}, typeID: in.h.Type(st.Name)}
 	for _, e := range ns.entries {
 		if e.live {
-			cls.attrs[e.key.(*Str).s] = incref(e.val)
+			if k := e.key.(*Str).s; k != "__module__" && k != "__qualname__" {
+				cls.attrs[k] = incref(e.val)
+			}
 		}
 	}
+	tdict, err := in.dictCopy(ns)
 	in.decref(ns)
-	a, err := in.fixed("type")
 	if err != nil {
 		return err
 	}
-	keys, err := in.h.Malloc(in.h.Type("dict.keys"), in.o.Dicts.KeysSize(6, true))
-	if err != nil {
-		in.freeFixed("type", a)
-		return in.memoryError(err)
+	cls.dict = tdict
+	for _, k := range []string{"__doc__", "__dict__", "__weakref__"} {
+		if err := in.dictSet(tdict, in.internName(k), None); err != nil {
+			in.decref(tdict)
+			return err
+		}
 	}
-	cls.addr, cls.rc, cls.keysAddr = a, 1, keys
+	// type_new_set_names works on a copy of the type's dict
+	names, err := in.dictCopy(tdict)
+	if err != nil {
+		in.decref(tdict)
+		return err
+	}
+	in.decref(names)
+	typ := in.h.Type("type")
+	for _, size := range classFixedBlocks {
+		a, err := in.h.Malloc(typ, size)
+		if err != nil {
+			in.decref(cls)
+			return in.memoryError(err)
+		}
+		cls.blocks = append(cls.blocks, a)
+	}
+	cls.addr, cls.rc, cls.keysAddr = cls.blocks[0], 1, cls.blocks[1]
 	cls.usable = sharedKeysMax
 	return in.storeName(fr, st.Name, cls)
 }

@@ -190,6 +190,8 @@ type Class struct {
 	attrs    map[string]Value
 	typeID   model.TypeID
 	keysAddr model.Addr      // the shared keys of its instances' attributes
+	blocks   []model.Addr    // the type object and its other fixed blocks
+	dict     *Dict           // the type's __dict__
 	keyOrder []string        // attribute names in the shared keys
 	keySet   map[string]bool //
 	usable   int             // dk_usable of the shared keys
