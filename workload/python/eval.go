@@ -431,6 +431,28 @@ func (in *Interp) internName(name string) *Str {
 	return s
 }
 
+// nameRef is a name's resolution in one code object, cached per node so
+// that a load is one pointer-keyed lookup instead of two string lookups.
+type nameRef struct {
+	kind nameKind
+	slot int
+}
+
+func (c *Code) ref(n *syntax.Name) nameRef {
+	if r, ok := c.refs[n]; ok {
+		return r
+	}
+	r := nameRef{kind: c.scope[n.Id], slot: -1}
+	if r.kind == nameLocal {
+		r.slot = c.slot[n.Id]
+	}
+	if c.refs == nil {
+		c.refs = map[*syntax.Name]nameRef{}
+	}
+	c.refs[n] = r
+	return r
+}
+
 func (in *Interp) loadName(fr *Frame, n *syntax.Name) (Value, error) {
 	name := n.Id
 	if fr.classNS != nil {
@@ -438,9 +460,10 @@ func (in *Interp) loadName(fr *Frame, n *syntax.Name) (Value, error) {
 			return incref(v), nil
 		}
 	} else {
-		switch fr.code.scope[name] {
+		r := fr.code.ref(n)
+		switch r.kind {
 		case nameLocal:
-			if v := fr.locals[fr.code.slot[name]]; v != nil {
+			if v := fr.locals[r.slot]; v != nil {
 				return incref(v), nil
 			}
 			return nil, in.raise("UnboundLocalError", "cannot access local variable '%s' where it is not associated with a value", name)
@@ -490,6 +513,16 @@ func (in *Interp) deleteNameIfBound(fr *Frame, name string) {
 func (in *Interp) assign(fr *Frame, t syntax.Expr, v Value) error {
 	switch t := t.(type) {
 	case *syntax.Name:
+		if fr.classNS == nil {
+			if r := fr.code.ref(t); r.kind == nameLocal {
+				old := fr.locals[r.slot]
+				fr.locals[r.slot] = v
+				if old != nil {
+					in.decref(old)
+				}
+				return nil
+			}
+		}
 		return in.storeName(fr, t.Id, v)
 	case *syntax.Subscript:
 		obj, err := in.eval(fr, t.Value)
@@ -788,7 +821,7 @@ func (in *Interp) inplaceStrAppend(fr *Frame, slot int, cur, rhs Value) (bool, e
 		return true, in.memoryError(err)
 	}
 	l.addr = a
-	l.s += r.s
+	l.appendText(r.s)
 	l.n += r.n
 	in.decref(rhs)
 	return true, nil

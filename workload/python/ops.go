@@ -3,6 +3,7 @@ package python
 import (
 	"math"
 	"math/big"
+	"math/bits"
 	"strings"
 
 	"github.com/heaptrace/heaptrace/model/pyobj"
@@ -338,12 +339,38 @@ func (in *Interp) intOp(op syntax.Operator, a, b *Int) (Value, error) {
 		switch op {
 		case syntax.Add:
 			if r, ok := addOK(x, y); ok {
-				return in.intResult(big.NewInt(r), in.o.Ints.AddRequest(da, db, digitsOf(r), (x < 0) == (y < 0)))
+				return in.smallResult(r, in.o.Ints.AddRequest(da, db, digitsOf(r), (x < 0) == (y < 0)))
 			}
 		case syntax.Sub:
 			if r, ok := addOK(x, -y); ok && y != math.MinInt64 {
-				return in.intResult(big.NewInt(r), in.o.Ints.AddRequest(da, db, digitsOf(r), (x < 0) != (y < 0)))
+				return in.smallResult(r, in.o.Ints.AddRequest(da, db, digitsOf(r), (x < 0) != (y < 0)))
 			}
+		case syntax.Mult:
+			if hi, lo := bits.Mul64(uint64(absInt(x)), uint64(absInt(y))); hi == 0 && lo < 1<<62 && x != math.MinInt64 && y != math.MinInt64 {
+				r := int64(lo)
+				if (x < 0) != (y < 0) {
+					r = -r
+				}
+				return in.smallResult(r, in.o.Ints.MulRequest(da, db, digitsOf(r)))
+			}
+		case syntax.FloorDiv, syntax.Mod:
+			if y != 0 && !(x == math.MinInt64 && y == -1) {
+				q, m := x/y, x%y
+				if m != 0 && (m < 0) != (y < 0) {
+					q--
+					m += y
+				}
+				if op == syntax.FloorDiv {
+					return in.smallResult(q, 0)
+				}
+				return in.smallResult(m, 0)
+			}
+		case syntax.BitAnd:
+			return in.smallResult(x&y, 0)
+		case syntax.BitOr:
+			return in.smallResult(x|y, 0)
+		case syntax.BitXor:
+			return in.smallResult(x^y, 0)
 		}
 	}
 	A, B := a.big(), b.big()
@@ -424,6 +451,26 @@ func (in *Interp) intOp(op syntax.Operator, a, b *Int) (Value, error) {
 		return nil, in.typeError("unsupported operand type(s) for %s: 'int' and 'int'", op)
 	}
 	return in.intResult(r, req)
+}
+
+func absInt(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// smallResult allocates an int64 result; request 0 means the size
+// PyLong_FromLong gives.
+func (in *Interp) smallResult(v int64, request int64) (Value, error) {
+	if isSmallInt(v) {
+		return in.smallInts[v+5], nil
+	}
+	x := &Int{v: v}
+	if request == 0 {
+		request = in.o.Ints.Request(in.ndigits(x), pyobj.IntFromLong)
+	}
+	return in.allocInt(x, request)
 }
 
 func addOK(x, y int64) (int64, bool) {

@@ -2,6 +2,7 @@ package python
 
 import (
 	"math/big"
+	"unsafe"
 
 	"github.com/heaptrace/heaptrace/model"
 	"github.com/heaptrace/heaptrace/model/pyobj"
@@ -71,7 +72,20 @@ type Str struct {
 	s      string
 	kind   pyobj.StrKind
 	n      int
-	hashed bool // its hash was computed: CPython will not resize it in place
+	hashed bool   // its hash was computed: CPython will not resize it in place
+	buf    []byte // backing store while the str grows in place (see appendText)
+}
+
+// appendText grows s in place. Go strings are immutable, so the text
+// lives in a buffer that only ever grows at its end (earlier views of it
+// stay valid), amortised like the realloc it models.
+func (s *Str) appendText(t string) {
+	if len(s.buf) != len(s.s) {
+		s.buf = make([]byte, len(s.s), 2*(len(s.s)+len(t)))
+		copy(s.buf, s.s)
+	}
+	s.buf = append(s.buf, t...)
+	s.s = unsafe.String(unsafe.SliceData(s.buf), len(s.buf))
 }
 
 // Bytes is a Python bytes object.
@@ -243,6 +257,7 @@ type Code struct {
 	constDefaults bool // every default is a constant: no tuple is built
 	warmup        int  // RESUME and back-edges so far; quickened at 8
 	sites         map[int]model.SiteID
+	refs          map[*syntax.Name]nameRef
 	siteLines     []int
 	hasNonlocal   bool
 }

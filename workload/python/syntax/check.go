@@ -12,6 +12,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // maxBrackets is CPython's limit on nested brackets (MAXLEVEL).
@@ -319,6 +321,10 @@ func (e *treeError) describe(p *parser) (err *Error, definite bool) {
 	}
 	if inField && strings.Contains(p.text(n), `\`) {
 		err.Msg = "f-string expression part cannot include a backslash"
+		return err, true
+	}
+	if r, _ := utf8.DecodeRune(p.src[n.start:]); r >= utf8.RuneSelf && !unicode.IsLetter(r) {
+		err.Msg = fmt.Sprintf("invalid character '%c' (U+%04X)", r, r)
 		return err, true
 	}
 	if start := strayStringStart(n); start != nil {

@@ -25,6 +25,10 @@ func (p *parser) expr(n *cnode) Expr {
 	p.nest(n)
 	defer p.unnest()
 	at := p.at(n)
+	if star := p.starOperand; star != nil && n.start == star.start && n != star && len(star.children) > 0 {
+		// The star moved outward by element is not part of n.
+		at = p.at(star.children[len(star.children)-1])
+	}
 	switch n.kind {
 	case "identifier":
 		id := p.text(n)
@@ -97,6 +101,9 @@ func (p *parser) expr(n *cnode) Expr {
 		}
 		return d
 	case "list_splat", "list_splat_pattern":
+		if n == p.starOperand {
+			return p.expr(p.only(n)) // see element
+		}
 		// Allowed only where element lowers it.
 		p.errorf(at, "can't use starred expression here")
 
@@ -218,7 +225,40 @@ func (p *parser) element(n *cnode) Expr {
 		defer p.unnest()
 		return &Starred{Pos: p.at(n), Value: p.expr(p.only(n))}
 	}
+	if star := leadingStar(n); star != nil {
+		// tree-sitter sometimes reads "*a.b" as (*a).b: the star
+		// applies to the whole expression, so lower n with the star
+		// node standing for its operand.
+		saved := p.starOperand
+		p.starOperand = star
+		defer func() { p.starOperand = saved }()
+		return &Starred{Pos: p.at(star), Value: p.expr(n)}
+	}
 	return p.expr(n)
+}
+
+// leadingStar returns the list_splat at the start of a postfix or
+// binary expression ("*a.b", "*a[i]", "*f(x)", "*a + b"), or nil.
+func leadingStar(n *cnode) *cnode {
+	for {
+		var next *cnode
+		switch n.kind {
+		case "attribute":
+			next = n.child("object")
+		case "subscript":
+			next = n.child("value")
+		case "call":
+			next = n.child("function")
+		case "binary_operator":
+			next = n.child("left")
+		case "list_splat", "list_splat_pattern":
+			return n
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
 }
 
 // elements lowers the elements of a tuple, list or set display, or of a

@@ -9,6 +9,7 @@ package syntax
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -63,6 +64,12 @@ func Parse(filename string, src []byte) (*File, error) {
 // It rejects invalid UTF-8 and NUL bytes.
 func normalize(src []byte) ([]byte, *Error) {
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	if line, enc := encodingDeclaration(src); enc != "" {
+		norm := strings.ReplaceAll(strings.ToLower(enc), "_", "-")
+		if norm != "utf8" && norm != "utf-8" && !strings.HasPrefix(norm, "utf-8-") {
+			return nil, &Error{Pos: Pos{line, 1}, Msg: fmt.Sprintf("source encoding %s (only UTF-8 is supported)", enc), Unsupported: true}
+		}
+	}
 	line, col := 1, 1
 	for i := 0; i < len(src); {
 		r, size := utf8.DecodeRune(src[i:])
@@ -85,6 +92,31 @@ func normalize(src []byte) ([]byte, *Error) {
 	return src, nil
 }
 
+// codingRE matches a PEP 263 encoding declaration.
+var codingRE = regexp.MustCompile(`^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`)
+
+// encodingDeclaration returns the line (1 or 2) and the encoding named
+// by a PEP 263 declaration ("# -*- coding: latin-1 -*-"), or 0 and "".
+func encodingDeclaration(src []byte) (int, string) {
+	for line := 1; line <= 2 && len(src) > 0; line++ {
+		text := src
+		if i := bytes.IndexAny(src, "\r\n"); i >= 0 {
+			text, src = src[:i], src[i+1:]
+			src = bytes.TrimPrefix(src, []byte("\n")) // after "\r"
+		} else {
+			src = nil
+		}
+		if m := codingRE.FindSubmatch(text); m != nil {
+			return line, string(m[1])
+		}
+		// Only a blank or comment line may precede the declaration.
+		if t := bytes.TrimLeft(text, " \t\f"); len(t) > 0 && t[0] != '#' {
+			break
+		}
+	}
+	return 0, ""
+}
+
 // A parser holds the state of one call to Parse.
 type parser struct {
 	src        []byte
@@ -99,7 +131,10 @@ type parser struct {
 	inLoop  bool // inside a loop body (and not in a nested def or class)
 	inClass bool // directly inside a class body
 	depth   int  // expression nesting, bounded by maxDepth
-	err     *Error
+	// starOperand is a list_splat node that expr lowers as its operand:
+	// element has moved its star outward.
+	starOperand *cnode
+	err         *Error
 }
 
 func (p *parser) splitLines() {

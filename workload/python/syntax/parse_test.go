@@ -323,6 +323,7 @@ func TestSource(t *testing.T) {
 		{"bom", "\ufeffx\n", []string{"x"}, "ExprStmt @1:1\n  value: Name x @1:1\n"},
 		{"blank lines", "\n\nx\n\n", []string{"", "", "x", ""}, "ExprStmt @3:1\n  value: Name x @3:1\n"},
 		{"docstring", "'''Doc.'''\n", []string{"'''Doc.'''"}, "ExprStmt @1:1\n  value: Str \"Doc.\" @1:1\n"},
+		{"utf-8 declaration", "# -*- coding: utf-8 -*-\nx\n", []string{"# -*- coding: utf-8 -*-", "x"}, "ExprStmt @2:1\n  value: Name x @2:1\n"},
 		{"semicolons", "a; b;\n", []string{"a; b;"}, "ExprStmt @1:1\n  value: Name a @1:1\nExprStmt @1:4\n  value: Name b @1:4\n"},
 	} {
 		f, err := Parse("t.py", []byte(test.src))
