@@ -137,7 +137,7 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo: exit %d\n%s", code, stderr)
 	}
-	for _, want := range []string{"By type", "Peak heap", "Growth", "┤", "| str "} {
+	for _, want := range []string{"samples/word_count.py", "By type", "Peak heap", "Growth", "┤", "| str "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}

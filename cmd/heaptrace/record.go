@@ -19,6 +19,7 @@ import (
 
 type recordOptions struct {
 	script    string
+	source    []byte // the script's text when it is not a file (a bundled sample)
 	workload  string
 	out       string
 	scale     int
@@ -68,9 +69,12 @@ func (o *recordOptions) resolve(stdout io.Writer) (driver.Workload, []string, er
 	case o.script != "" && o.workload != "":
 		return nil, nil, usageError("record takes a script or --workload, not both")
 	case o.script != "":
-		src, err := os.ReadFile(o.script)
-		if err != nil {
-			return nil, nil, err
+		src := o.source
+		if src == nil {
+			var err error
+			if src, err = os.ReadFile(o.script); err != nil {
+				return nil, nil, err
+			}
 		}
 		p, err := python.Parse(o.script, src)
 		if err != nil {
@@ -127,6 +131,12 @@ func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
 		return fmt.Errorf("%s: %v; the trace up to there is complete in %s", wl.Name(), res.RunErr, opts.out)
 	}
 	return fmt.Errorf("%s: %w (the trace up to that point is complete in %s)", wl.Name(), res.RunErr, opts.out)
+}
+
+// runRecordSource records a script given as text.
+func runRecordSource(stdout, stderr io.Writer, name string, src []byte, opts recordOptions) error {
+	opts.script, opts.source = name, src
+	return runRecord(stdout, stderr, opts)
 }
 
 // parseSize parses a byte count: "1048576", "64MiB", "1.5GB", "512k".

@@ -31,7 +31,9 @@ var allowed = map[string][]string{
 	"analyze":                {"format"},
 	"internal/driver":        {"model", "model/pyobj", "format", "recorder", "workload/synthetic", "workload/python", "workload/python/syntax"},
 	"internal/layers":        {},
-	"cmd/heaptrace":          {"internal/driver", "analyze", "format", "workload/synthetic", "workload/python", "workload/python/syntax", "model", "model/pyobj"},
+	"internal/cpython":       {},
+	"samples":                {},
+	"cmd/heaptrace":          {"internal/driver", "internal/cpython", "samples", "analyze", "format", "workload/synthetic", "workload/python", "workload/python/syntax", "model", "model/pyobj"},
 }
 
 func TestLayers(t *testing.T) {
