@@ -177,3 +177,32 @@ func (w *pythonWorkload) Notes() []string {
 	}
 	return nil
 }
+
+// Measurement is what tracemalloc would report for a script on the model.
+type Measurement struct {
+	Current, Peak int64 // tracemalloc's current and peak
+	Blocks        int   // live traced allocations at the end
+	ByType        map[string]python.TypeSize
+	RunErr        error // the script's own error, if it raised
+}
+
+// Measure runs a script on a fresh heap, without a trace file, and returns
+// tracemalloc's figures for it: the globals dict exists before measuring
+// starts, as in internal/cpython's harness.
+func Measure(p *python.Program, opts python.Options, profile pyobj.Profile) (*Measurement, error) {
+	if profile.Name == "" {
+		profile = pyobj.CPython311()
+	}
+	tm := model.NewTracemalloc()
+	h, err := model.NewHeap(model.DefaultConfig(), tm)
+	if err != nil {
+		return nil, err
+	}
+	in, err := p.Declare(pyobj.New(h, profile), opts)
+	if err != nil {
+		return nil, err
+	}
+	tm.Start()
+	runErr := in.Run()
+	return &Measurement{Current: tm.Current(), Peak: tm.Peak(), Blocks: tm.Blocks(), ByType: in.ReachableByType(), RunErr: runErr}, nil
+}

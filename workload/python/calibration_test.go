@@ -55,7 +55,7 @@ func TestInterpreterCalibration(t *testing.T) {
 			continue
 		}
 		seen++
-		tr := &traced{untraced: map[model.Addr]bool{}, live: map[model.Addr]int64{}}
+		tr := model.NewTracemalloc()
 		h, _ := model.NewHeap(model.DefaultConfig(), tr)
 		o := pyobj.New(h, pyobj.CPython311())
 		opts := Options{}
@@ -74,17 +74,15 @@ func TestInterpreterCalibration(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: set-up: %v", row.Case, err)
 		}
-		tr.running = true
+		tr.Start()
 		if err := in.Run(); err != nil {
 			t.Fatalf("%s: %v", row.Case, err)
 		}
 		var got []int64
 		if strings.HasPrefix(row.Case, "freelist.") {
-			got = []int64{tr.current, tr.peak}
+			got = []int64{tr.Current(), tr.Peak()}
 		} else {
-			for _, n := range tr.live {
-				got = append(got, n)
-			}
+			got = tr.Sizes()
 			slices.Sort(got)
 		}
 		if !slices.Equal(got, row.Requests) {

@@ -400,6 +400,16 @@ func (in *Interp) sizeOf(v Value) int64 {
 		return o.Sets.SizeOf(x.mem)
 	case *NoneType:
 		return 16
+	case *Function:
+		return fixedSizes["function"]
+	case *Cell:
+		return fixedSizes["cell"]
+	case *Instance:
+		return fixedSizes["instance"]
+	case *Range:
+		return fixedSizes["range"]
+	case *boundMethod:
+		return fixedSizes["method"]
 	}
 	if h := v.header(); h.addr != 0 {
 		return in.h.SizeOf(h.addr)

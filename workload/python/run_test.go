@@ -8,40 +8,6 @@ import (
 	"github.com/heaptrace/heaptrace/model/pyobj"
 )
 
-// traced follows the object layer as tracemalloc does: allocations made
-// before the run (the set-up) are untraced, and freeing them counts nothing.
-type traced struct {
-	running       bool
-	untraced      map[model.Addr]bool
-	live          map[model.Addr]int64
-	current, peak int64
-}
-
-func (t *traced) Observe(e model.Event) {
-	if e.Layer != model.LayerObject {
-		return
-	}
-	switch e.Op {
-	case model.OpAlloc, model.OpReallocTo:
-		if !t.running {
-			t.untraced[e.Addr] = true
-			return
-		}
-		t.live[e.Addr] = e.Size
-		t.current += e.Size
-		t.peak = max(t.peak, t.current)
-	case model.OpFree, model.OpReallocFrom:
-		if t.untraced[e.Addr] {
-			delete(t.untraced, e.Addr)
-			return
-		}
-		if n, ok := t.live[e.Addr]; ok {
-			t.current -= n
-			delete(t.live, e.Addr)
-		}
-	}
-}
-
 // runScript runs src and returns tracemalloc's current and peak as the
 // model sees them, and what the script printed.
 func runScript(t testing.TB, src string) (cur, peak int64, out string, err error) {
@@ -50,7 +16,7 @@ func runScript(t testing.TB, src string) (cur, peak int64, out string, err error
 	if perr != nil {
 		t.Fatal(perr)
 	}
-	tr := &traced{untraced: map[model.Addr]bool{}, live: map[model.Addr]int64{}}
+	tr := model.NewTracemalloc()
 	h, _ := model.NewHeap(model.DefaultConfig(), tr)
 	o := pyobj.New(h, pyobj.CPython311())
 	var buf bytes.Buffer
@@ -58,12 +24,12 @@ func runScript(t testing.TB, src string) (cur, peak int64, out string, err error
 	if derr != nil {
 		t.Fatal(derr)
 	}
-	tr.running = true
+	tr.Start()
 	err = in.Run()
 	if cerr := h.Check(); cerr != nil {
 		t.Fatal(cerr)
 	}
-	return tr.current, tr.peak, buf.String(), err
+	return tr.Current(), tr.Peak(), buf.String(), err
 }
 
 func TestReferenceSnippets(t *testing.T) {
