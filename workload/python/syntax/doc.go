@@ -46,8 +46,8 @@
 //
 // Unsupported (Error.Unsupported is set, and the message names the
 // construct): decorators; async def, async for, async with, await and
-// async comprehensions; with; match; yield and yield from; type alias
-// statements and type parameters; except*; positional-only parameters
+// async comprehensions; with; match; yield and yield from; type
+// parameters (def f[T]); except*; positional-only parameters
 // ("/"); class keyword arguments (metaclass=) and starred bases;
 // annotations without a value ("x: int"); a starred target in a for loop
 // or comprehension ("for a, *b in c"); imaginary numbers; "\N{...}"

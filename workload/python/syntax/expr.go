@@ -32,6 +32,9 @@ func (p *parser) expr(n *cnode) Expr {
 	switch n.kind {
 	case "identifier":
 		id := p.text(n)
+		if p.typeNames[n.start] && id == typePlaceholder {
+			id = "type"
+		}
 		if id == "async" || id == "await" {
 			// Keywords since Python 3.7; tree-sitter still accepts them
 			// as names.

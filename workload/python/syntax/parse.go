@@ -49,6 +49,7 @@ func Parse(filename string, src []byte) (*File, error) {
 	p.splitLines()
 
 	root := p.parseTree()
+	root = p.reparseTypeStatements(root)
 	if err := p.check(root); err != nil {
 		return nil, err
 	}
@@ -57,6 +58,65 @@ func Parse(filename string, src []byte) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// typePlaceholder replaces the name "type" where tree-sitter misreads it
+// as the Python 3.12 keyword; it has the same length, so that positions
+// do not change.
+const typePlaceholder = "TyPe"
+
+// reparseTypeStatements works around tree-sitter reading statements
+// that start with the name "type", such as "type(x).attr = v", as Python
+// 3.12 type alias statements, which do not exist in Python 3.11: it
+// replaces that "type" by a placeholder name and parses again; expr
+// turns the placeholder back into the name "type".
+func (p *parser) reparseTypeStatements(root *cnode) *cnode {
+	for round := 0; round < 3; round++ {
+		var found []int
+		for _, n := range allNodes(root) {
+			if n.kind == "type_alias_statement" && len(n.children) > 0 && n.children[0].kind == "type" {
+				found = append(found, n.children[0].start)
+			}
+		}
+		if len(found) == 0 {
+			return root
+		}
+		if p.typeNames == nil {
+			p.typeNames = map[int]bool{}
+			p.src = bytes.Clone(p.src) // do not modify the caller's slice
+		}
+		for _, off := range found {
+			copy(p.src[off:], typePlaceholder)
+			p.typeNames[off] = true
+		}
+		root = p.parseTree()
+	}
+	return root
+}
+
+// allNodes returns the statement-level nodes of the tree: the module's
+// children and, recursively, the statements of blocks.
+func allNodes(n *cnode) []*cnode {
+	var out []*cnode
+	var visit func(n *cnode)
+	visit = func(n *cnode) {
+		for _, c := range n.children {
+			if !c.named {
+				continue
+			}
+			out = append(out, c)
+			switch c.kind {
+			case "block", "ERROR", "if_statement", "elif_clause", "else_clause",
+				"for_statement", "while_statement", "try_statement", "except_clause",
+				"finally_clause", "with_statement", "function_definition",
+				"class_definition", "decorated_definition", "match_statement",
+				"case_clause":
+				visit(c)
+			}
+		}
+	}
+	visit(n)
+	return out
 }
 
 // normalize returns src as CPython's tokenizer sees it: without a UTF-8
@@ -134,7 +194,10 @@ type parser struct {
 	// starOperand is a list_splat node that expr lowers as its operand:
 	// element has moved its star outward.
 	starOperand *cnode
-	err         *Error
+	// typeNames holds the offsets of the names "type" replaced by
+	// typePlaceholder (see reparseTypeStatements).
+	typeNames map[int]bool
+	err       *Error
 }
 
 func (p *parser) splitLines() {

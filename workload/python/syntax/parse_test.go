@@ -186,6 +186,7 @@ var errorTests = []struct {
 
 	// Other syntax errors.
 	{"x = = 1\n", "t.py:1:5: invalid syntax"},
+	{"type X = int\n", "t.py:1:6: invalid syntax"},
 	{"x = 1 +\n", "t.py:1:8: invalid syntax"},
 	{"x = 1 if y\n", "t.py:1:5: expected 'else' after 'if' expression"},
 	{"x := 1\n", "t.py:1:3: invalid syntax"},
@@ -284,7 +285,6 @@ var errorTests = []struct {
 	{"def f():\n  async for x in y: pass\n", "t.py:2:3: unsupported: async for loop"},
 	{"with a as b: pass\n", "t.py:1:1: unsupported: with statement"},
 	{"match x:\n  case 1: pass\n", "t.py:1:1: unsupported: match statement"},
-	{"type X = int\n", "t.py:1:1: unsupported: type alias statement"},
 	{"def f[T](x): pass\n", "t.py:1:6: unsupported: type parameters"},
 	{"class C[T]: pass\n", "t.py:1:8: unsupported: type parameters"},
 	{"def f():\n  yield 1\n", "t.py:2:3: unsupported: yield"},

@@ -20,3 +20,4 @@ self_attr: int = 0
 del x
 del a, b[0], c.d
 del (e, f), [g]
+type(obj).attr = type[0] = 1
