@@ -97,6 +97,18 @@
 // parse. Checks that need scopes are left to the evaluator: a nonlocal
 // name without binding, a name used before its global declaration.
 //
+// # Known gaps
+//
+// Checked against CPython 3.11's ast module on about 15,000 files (the
+// standard library and its tests, site-packages, the Google Cloud SDK):
+// every file CPython compiles parses here with the same tree (node
+// kinds, constant values, positions) or is reported unsupported, and
+// every file CPython rejects is rejected, with two exceptions.
+// tree-sitter cannot parse a bracketed continuation line indented less
+// than its block after a "." ("(bar.\n baz)" inside a def, seen only in
+// CPython's own position tests). Identifiers are not NFKC-normalized as
+// CPython does ("µ" MICRO SIGN stays distinct from "μ").
+//
 // # Why tree-sitter
 //
 // heaptrace needs classes, del, f-strings and try statements.
