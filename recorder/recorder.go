@@ -3,6 +3,7 @@ package recorder
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/heaptrace/heaptrace/format"
 	"github.com/heaptrace/heaptrace/model"
@@ -15,9 +16,14 @@ const DefaultBatchSize = 65536
 
 // config holds the settings of a Recorder.
 type config struct {
-	batchSize   int
-	compression format.Compression
+	batchSize     int
+	compression   format.Compression
+	flushInterval time.Duration
 }
+
+// DefaultFlushInterval bounds how long accepted events wait in memory
+// before they reach the file (see WithFlushInterval).
+const DefaultFlushInterval = time.Second
 
 // Option configures a Recorder.
 type Option func(*config)
@@ -26,6 +32,14 @@ type Option func(*config)
 // format.MaxBatchLen. The default is DefaultBatchSize (65536).
 func WithBatchSize(n int) Option {
 	return func(c *config) { c.batchSize = n }
+}
+
+// WithFlushInterval writes the current batch, full or not, once this much
+// time has passed since the last write (checked every 4096 events), so a
+// recording killed outright loses at most an interval's events. The
+// default is DefaultFlushInterval (1s); 0 writes only full batches.
+func WithFlushInterval(d time.Duration) Option {
+	return func(c *config) { c.flushInterval = d }
 }
 
 // WithCompression sets how the batches are compressed. The default is
@@ -46,6 +60,8 @@ type Recorder struct {
 	events    uint64 // events accepted
 	err       error  // the first error
 	closed    bool
+	interval  time.Duration
+	lastFlush time.Time
 }
 
 var _ model.Observer = (*Recorder)(nil)
@@ -54,7 +70,7 @@ var _ model.Observer = (*Recorder)(nil)
 // header's tables must hold every type and site the heap's events will
 // name.
 func New(w io.WriteSeeker, h format.Header, opts ...Option) (*Recorder, error) {
-	cfg := config{batchSize: DefaultBatchSize, compression: format.None}
+	cfg := config{batchSize: DefaultBatchSize, compression: format.None, flushInterval: DefaultFlushInterval}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
@@ -71,6 +87,8 @@ func New(w io.WriteSeeker, h format.Header, opts ...Option) (*Recorder, error) {
 		ntypes:    len(h.Types),
 		nsites:    len(h.Sites),
 		next:      1,
+		interval:  cfg.flushInterval,
+		lastFlush: time.Now(),
 	}
 	r.batch.Seq = make([]uint64, 0, cfg.batchSize)
 	r.batch.Op = make([]format.Op, 0, cfg.batchSize)
@@ -96,7 +114,8 @@ func (r *Recorder) Observe(e model.Event) {
 	r.batch.Append(e.Seq, format.Op(e.Op), format.Layer(e.Layer), uint16(e.Type), e.Size, e.Block, uint64(e.Addr), uint32(e.Site))
 	r.next++
 	r.events++
-	if r.batch.Len() >= r.batchSize {
+	if r.batch.Len() >= r.batchSize ||
+		(r.interval > 0 && r.events&4095 == 0 && time.Since(r.lastFlush) >= r.interval) {
 		r.flush()
 	}
 }
@@ -129,6 +148,7 @@ func (r *Recorder) flush() {
 		r.err = fmt.Errorf("recorder: %w", err)
 	}
 	r.batch.Reset()
+	r.lastFlush = time.Now()
 }
 
 // Events returns the number of events recorded: observed and accepted,

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heaptrace/heaptrace/format"
 	"github.com/heaptrace/heaptrace/model"
@@ -308,5 +309,41 @@ func BenchmarkObserve(b *testing.B) {
 			}
 			b.ReportMetric(float64(f.size)/float64(b.N), "bytes/event")
 		})
+	}
+}
+
+// With a flush interval, a batch that is not full reaches the file once
+// the interval has passed: a recording killed afterwards keeps it.
+func TestFlushInterval(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flush.arrow")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := New(f, testHeader(), WithBatchSize(1<<20), WithFlushInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 4096; i++ {
+		r.Observe(model.Event{Seq: uint64(i), Op: model.OpAlloc, Layer: model.LayerObject, Type: 1, Size: 32, Block: 32, Addr: model.Addr(i * 64), Site: 1})
+	}
+	time.Sleep(5 * time.Millisecond)
+	for i := 4097; i <= 8192; i++ {
+		r.Observe(model.Event{Seq: uint64(i), Op: model.OpAlloc, Layer: model.LayerObject, Type: 1, Size: 32, Block: 32, Addr: model.Addr(i * 64), Site: 1})
+	}
+	// no Close: read the file as a crash would leave it
+	rd, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	var b format.Batch
+	n := 0
+	for rd.Next(&b) == nil {
+		n += b.Len()
+	}
+	if n != 8192 || !rd.Truncated() {
+		t.Errorf("a cut-short file holds %d events (truncated %v), want the 8192 flushed by the interval", n, rd.Truncated())
 	}
 }
