@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/heaptrace/heaptrace/analyze"
@@ -20,6 +22,7 @@ import (
 type recordOptions struct {
 	script    string
 	source    []byte // the script's text when it is not a file (a bundled sample)
+	stop      <-chan struct{}
 	workload  string
 	out       string
 	scale     int
@@ -83,7 +86,7 @@ func (o *recordOptions) resolve(stdout io.Writer) (driver.Workload, []string, er
 		if o.out == "" {
 			o.out = strings.TrimSuffix(filepath.Base(o.script), ".py") + ".arrow"
 		}
-		return driver.Python(p, python.Options{Stdout: stdout, MaxEvents: o.maxEvents, Timeout: o.timeout}), p.Lines(), nil
+		return driver.Python(p, python.Options{Stdout: stdout, MaxEvents: o.maxEvents, Timeout: o.timeout, Stop: o.stop}), p.Lines(), nil
 	case o.workload != "":
 		w, err := synthetic.Lookup(o.workload)
 		if err != nil {
@@ -98,6 +101,23 @@ func (o *recordOptions) resolve(stdout io.Writer) (driver.Workload, []string, er
 }
 
 func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
+	// SIGINT and SIGTERM stop a script at its next statement; the trace is
+	// then closed properly and the exit status says so.
+	stop := make(chan struct{})
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-sigs:
+			close(stop)
+		case <-done:
+		}
+	}()
+	opts.stop = stop
+
 	c, err := format.ParseCompression(opts.compress)
 	if err != nil {
 		return usageError("--compress: %v", err)
@@ -127,6 +147,8 @@ func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
 	case errors.As(res.RunErr, &pe):
 		fmt.Fprint(stderr, pe.Traceback(lines))
 		return fmt.Errorf("%s: uncaught %s; the trace up to it is complete in %s", wl.Name(), pe.TypeName(), opts.out)
+	case errors.Is(res.RunErr, python.ErrInterrupted):
+		return &exitError{exitInterrupted, fmt.Errorf("%s: %v; the trace up to there is complete in %s", wl.Name(), res.RunErr, opts.out)}
 	case errors.Is(res.RunErr, python.ErrLimit):
 		return fmt.Errorf("%s: %v; the trace up to there is complete in %s", wl.Name(), res.RunErr, opts.out)
 	}

@@ -42,6 +42,9 @@ type Options struct {
 	MaxEvents      uint64        // stop after this many heap events (0: no limit)
 	Timeout        time.Duration // stop after this long (0: no limit)
 	RecursionLimit int           // sys.getrecursionlimit(); 0 means 1000
+	// Stop, when closed, stops the run at the next statement with an error
+	// wrapping ErrInterrupted (record closes it on SIGINT and SIGTERM).
+	Stop <-chan struct{}
 	// Setup is a program run during Declare, in the same globals, before
 	// measuring starts: what it leaves (objects, free lists) exists before
 	// the script as state prepared before tracemalloc.start() would.
@@ -51,6 +54,10 @@ type Options struct {
 // ErrLimit is wrapped by the errors that stop a run at --max-events or
 // --timeout.
 var ErrLimit = errors.New("limit reached")
+
+// ErrInterrupted is wrapped by the error that stops a run when
+// Options.Stop is closed.
+var ErrInterrupted = errors.New("interrupted")
 
 // Interp runs one program on one heap.
 type Interp struct {
@@ -206,6 +213,13 @@ func (in *Interp) checkLimits() error {
 	}
 	if in.opts.Timeout > 0 && in.steps%1024 == 0 && time.Since(in.start) > in.opts.Timeout {
 		return fmt.Errorf("stopped after %v (--timeout): %w", in.opts.Timeout, ErrLimit)
+	}
+	if in.opts.Stop != nil && in.steps%256 == 0 {
+		select {
+		case <-in.opts.Stop:
+			return fmt.Errorf("stopped by a signal after %d events: %w", in.h.Events(), ErrInterrupted)
+		default:
+		}
 	}
 	return nil
 }
