@@ -19,6 +19,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// exitInterrupted is record's status when SIGINT or SIGTERM stopped it
+// (128 + SIGINT, as shells report it).
+const exitInterrupted = 130
+
 type recordOptions struct {
 	script    string
 	source    []byte // the script's text when it is not a file (a bundled sample)
