@@ -1,24 +1,50 @@
+// This file defines Run and the replay core: one pass over a trace that
+// keeps the live objects, the per-layer totals, and the tallies per type,
+// site and call stack that the reports are built from.
+
 package analyze
 
 import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"path"
+	"strings"
 
 	"github.com/heaptrace/heaptrace/format"
 )
 
-// Options tune an analysis.
+// Options tune an analysis. The zero value asks for every report with
+// every row.
 type Options struct {
-	// Points bounds the growth curve; 0 means 100. At least 4.
+	// Points bounds each growth curve; 0 means 100. At least 4.
 	Points int
 	// MaxAnomalies bounds the anomalies listed (all are counted); 0 means 20.
 	MaxAnomalies int
+	// Reports names the reports to compute (ReportNames); none means all.
+	// Reports asked for together share one pass over the trace.
+	Reports []string
+	// Top bounds the rows of each report's tables; 0 means all.
+	Top int
+	// Type keeps only the object-layer allocations of this type: a name
+	// ("list.items") or a glob ("list*", "dict.?eys").
+	Type string
+	// Site keeps only the object-layer allocations whose site contains
+	// this text ("words.py:12", "count_words").
+	Site string
+	// Thresholds are --fail-if conditions checked on this trace alone
+	// (Report.Thresholds); a change (a percentage, growth) is an error
+	// here, as it needs two traces (Diff).
+	Thresholds []Threshold
+	// Progress, if set, is called after each batch with the batches read
+	// and the batches in the file (-1 when unknown: a cut-short file).
+	Progress func(done, total int)
 }
 
 // Report is the analysis of one trace. Its JSON form is documented in the
-// README ("analyze --json").
+// README ("analyze --json" and "analyze reports"): the keys up to
+// anomaly_count are the summary that every analysis computes; Reports
+// holds the reports asked for.
 type Report struct {
 	Trace         string       `json:"trace"`
 	SetupEvents   uint64       `json:"setup_events"`
@@ -39,6 +65,15 @@ type Report struct {
 	Growth        []Point      `json:"growth"`
 	Anomalies     []Anomaly    `json:"anomalies"`
 	AnomalyCount  int          `json:"anomaly_count"`
+	Filters       Filters      `json:"filters"`
+	Warnings      []string     `json:"warnings"`
+	Reports       Reports      `json:"reports"`
+	// Thresholds are the --fail-if results, when there are any.
+	Thresholds []ThresholdResult `json:"thresholds,omitempty"`
+
+	// allSites is every site's row, for thresholds and Diff; nil when
+	// no report asked for sites.
+	allSites []SiteRow
 }
 
 // LayerStats is the peak and final bytes of one layer of the heap:
@@ -77,43 +112,166 @@ const (
 
 var layerLabels = [numLayers]string{"objects", "allocator", "os"}
 
+// liveObject is one live allocation at the object layer.
 type liveObject struct {
-	size   int64
-	typ    uint16
-	parked bool
+	size, block int64
+	birth       uint64 // the alloc or reuse that made the object; a realloc keeps it
+	site, stack uint32
+	typ         uint16
+	parked      bool // on a free list: allocated, but no object uses it
+	skip        bool // left out by the filters
 }
 
-type typeCounts struct {
-	allocs, frees, allocBytes, live, peakLive int64
+// tally is what the replay counts for one type, site or call stack.
+type tally struct {
+	allocs, reallocs, frees, reuses int64
+	allocBytes, allocBlock          int64
+	live, liveBlock, liveN          int64
+	peak, peakBlock, peakN          int64 // live, as at the object layer's peak
+	temp, tempBytes                 int64 // temporary allocations
+	dirty                           bool  // live changed since the last peak snapshot
+}
+
+// tallies is a table of tallies with the list of those changed since the
+// last peak snapshot, so that a snapshot costs what changed, not the
+// table's size.
+type tallies struct {
+	t     []tally
+	dirty []uint32
+}
+
+func (ts *tallies) touch(i uint32) *tally {
+	t := &ts.t[i]
+	if !t.dirty {
+		t.dirty = true
+		ts.dirty = append(ts.dirty, i)
+	}
+	return t
+}
+
+func (ts *tallies) snapshot() {
+	for _, i := range ts.dirty {
+		t := &ts.t[i]
+		t.peak, t.peakBlock, t.peakN = t.live, t.liveBlock, t.liveN
+		t.dirty = false
+	}
+	ts.dirty = ts.dirty[:0]
+}
+
+// lifetimes are one type's object lifetimes, in events.
+type lifetimes struct {
+	n, sum int64
+	max    uint64
+	hist   [lifeBuckets]int64
+}
+
+// recentFrees remembers the last frees so that a second free of an
+// address can be told from a free of one never allocated; it is read
+// only when an anomaly is found.
+const recentFrees = 1024
+
+type freed struct {
+	addr, seq uint64
 }
 
 // replay holds the state of one pass over a trace. Its memory is the live
-// objects and the type table, never the events.
+// objects, the type, site and stack tables, and bounded curves: never the
+// events.
 type replay struct {
-	opts                    Options
-	types                   []string
+	opts  Options
+	want  reportSet
+	types []string
+	sites []string
+
 	live                    map[uint64]liveObject
-	byType                  []typeCounts
+	byType                  tallies
 	cur                     [numLayers]int64
 	peak                    [numLayers]int64
 	peakAt                  [numLayers]uint64
-	atPeak                  bool // the object layer is at its peak and the per-type snapshot is pending
-	parked                  int64
+	atPeak                  bool // the object layer is at a new peak and the snapshot is pending
+	parked, parkedN         int64
 	allocs, frees, reallocs int64
-	events                  uint64
+	caches, reuses          int64
+	allocBytes              int64
+	events, firstSeq        uint64
+	calls, collections      int64
+	depth, maxDepth         int
 	growth                  *Downsampler
 	anoms                   []Anomaly
 	nAnoms                  int
+	recent                  [recentFrees]freed
+	nRecent                 int
+
 	// setup is the number of set-up events; untraced holds the live
 	// object-layer allocations they made, which tracemalloc-comparable
 	// figures ignore (format.Meta.SetupEvents).
 	setup    uint64
 	untraced map[uint64]bool
+
+	// filters: nil when there is none
+	typeOK, siteOK []bool
+	matched        int64
+
+	// sites and call stacks, when a report needs them
+	sitesOn, stacksOn bool
+	bySite            tallies
+	byStack           tallies
+	stacks            stackTable
+
+	// the allocator and os layers, split into their parts
+	pymallocCur, rawCur       int64
+	allocPeakParts            [2]int64
+	arenaCur, otherCur        int64
+	otherPeak                 int64
+	osPeakParts               [2]int64
+	arenaType                 int // index of "arena" in types, or -1
+	lastLowerAddr             uint64
+	lastLowerLayer            format.Layer
+	reallocBirth              uint64 // birth of the block a realloc_from ended
+	reallocOK                 bool
+	lastAlloc                 uint64 // the address of the last object-layer allocation...
+	lastAllocOK               bool   // ...if no free or other allocation came after it
+	temporary, temporaryBytes int64
+
+	typeGrowth []*Downsampler // per type, when the growth report is on
+	lifes      []lifetimes    // per type, when the lifetimes report is on
+	sizes      [numSizeClasses]SizeClass
+	served     [3]Served
+	frag       *fragReplay
 }
 
 // Run replays the trace r to its end and returns its report. A trace cut
 // short is analysed up to its last complete batch (Report.Truncated).
 func Run(r *format.Reader, name string, opts Options) (*Report, error) {
+	p, err := newReplay(r.Header(), opts)
+	if err != nil {
+		return nil, err
+	}
+	var b format.Batch
+	total := r.NumBatches()
+	for done := 1; ; done++ {
+		err := r.Next(&b)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.batch(&b)
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+	}
+	rep := p.report(name, r.Header(), r.Truncated())
+	if len(opts.Thresholds) > 0 {
+		if rep.Thresholds, err = CheckThresholds(opts.Thresholds, nil, rep); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+func newReplay(h format.Header, opts Options) (*replay, error) {
 	if opts.Points == 0 {
 		opts.Points = 100
 	}
@@ -123,53 +281,159 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	if opts.MaxAnomalies == 0 {
 		opts.MaxAnomalies = 20
 	}
-	h := r.Header()
+	if opts.Top < 0 {
+		return nil, fmt.Errorf("analyze: --top %d: need 0 (all) or more", opts.Top)
+	}
+	want, err := parseReports(opts.Reports)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Type != "" {
+		if _, err := path.Match(opts.Type, ""); err != nil {
+			return nil, fmt.Errorf("analyze: --type %q: %v", opts.Type, err)
+		}
+	}
 	p := &replay{
-		opts:     opts,
-		types:    h.Types,
-		live:     make(map[uint64]liveObject),
-		byType:   make([]typeCounts, len(h.Types)),
-		growth:   NewDownsampler(opts.Points),
-		setup:    h.Meta.SetupEvents,
-		untraced: map[uint64]bool{},
+		opts:      opts,
+		want:      want,
+		types:     h.Types,
+		sites:     h.Sites,
+		live:      make(map[uint64]liveObject),
+		byType:    tallies{t: make([]tally, len(h.Types))},
+		growth:    NewDownsampler(opts.Points),
+		setup:     h.Meta.SetupEvents,
+		untraced:  map[uint64]bool{},
+		arenaType: indexOf(h.Types, "arena"),
 	}
-	var b format.Batch
-	for {
-		err := r.Next(&b)
-		if errors.Is(err, io.EOF) {
-			break
+	p.sitesOn = want&(repPeak|repSites|repLifetimes|repLeaks) != 0
+	for _, t := range opts.Thresholds {
+		if t.Percent || t.Metric == "growth" {
+			return nil, fmt.Errorf("--fail-if '%s': a change (a percentage or growth) compares two traces: use heaptrace diff A B", t.Expr)
 		}
-		if err != nil {
-			return nil, err
-		}
-		p.batch(&b)
+		p.sitesOn = p.sitesOn || strings.HasPrefix(t.Scope, "site:")
 	}
-	return p.report(name, h, r.Truncated()), nil
+	p.stacksOn = want&(repSites|repLeaks) != 0
+	if p.sitesOn {
+		p.bySite.t = make([]tally, len(h.Sites))
+	}
+	if p.stacksOn {
+		p.stacks = newStackTable()
+		p.byStack.t = make([]tally, 1, 64)
+	}
+	if want&repGrowth != 0 {
+		p.typeGrowth = make([]*Downsampler, len(h.Types))
+	}
+	if want&repLifetimes != 0 {
+		p.lifes = make([]lifetimes, len(h.Types))
+	}
+	if want&repFragmentation != 0 {
+		p.frag = newFragReplay(h.Meta.Params, opts.Points)
+	}
+	if opts.Type != "" {
+		p.typeOK = make([]bool, len(h.Types))
+		for i, t := range h.Types {
+			p.typeOK[i], _ = path.Match(opts.Type, t)
+		}
+		p.siteOK = nil
+	}
+	if opts.Site != "" {
+		p.siteOK = make([]bool, len(h.Sites))
+		for i, s := range h.Sites {
+			p.siteOK[i] = strings.Contains(s, opts.Site)
+		}
+	}
+	return p, nil
 }
 
 func (p *replay) batch(b *format.Batch) {
+	if p.events == 0 && b.Len() > 0 {
+		p.firstSeq = b.Seq[0]
+	}
 	p.events += uint64(b.Len())
 	for i, op := range b.Op {
 		switch b.Layer[i] {
 		case format.LayerObject:
-			p.object(b.Seq[i], op, b.Type[i], b.Size[i], b.Addr[i])
-		case format.LayerPymalloc, format.LayerRaw:
-			p.layer(layerAllocator, b.Seq[i], op, b.Block[i])
+			p.object(b.Seq[i], op, b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+		case format.LayerPymalloc:
+			p.allocator(b.Seq[i], op, b.Block[i], &p.pymallocCur)
+			if op == format.OpAlloc || op == format.OpReallocTo {
+				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], format.LayerPymalloc
+			}
+			if p.frag != nil {
+				p.frag.pymalloc(p, b.Seq[i], op, b.Size[i], b.Block[i], b.Addr[i])
+			}
+		case format.LayerRaw:
+			p.allocator(b.Seq[i], op, b.Block[i], &p.rawCur)
+			if op == format.OpAlloc || op == format.OpReallocTo {
+				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], format.LayerRaw
+			}
 		case format.LayerOS:
-			p.layer(layerOS, b.Seq[i], op, b.Size[i])
+			p.os(b.Seq[i], op, b.Type[i], b.Size[i], b.Addr[i])
+		case format.LayerInterp:
+			p.interp(b.Seq[i], op, b.Site[i])
 		}
 	}
 }
 
-func (p *replay) layer(l int, seq uint64, op format.Op, n int64) {
+func (p *replay) allocator(seq uint64, op format.Op, n int64, part *int64) {
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
-		p.cur[l] += n
-		if p.cur[l] > p.peak[l] {
-			p.peak[l], p.peakAt[l] = p.cur[l], seq
+		p.cur[layerAllocator] += n
+		*part += n
+		if p.cur[layerAllocator] > p.peak[layerAllocator] {
+			p.peak[layerAllocator], p.peakAt[layerAllocator] = p.cur[layerAllocator], seq
+			p.allocPeakParts = [2]int64{p.pymallocCur, p.rawCur}
 		}
 	case format.OpFree, format.OpReallocFrom:
-		p.cur[l] -= n
+		p.cur[layerAllocator] -= n
+		*part -= n
+	}
+}
+
+func (p *replay) os(seq uint64, op format.Op, typ uint16, n int64, addr uint64) {
+	part := &p.otherCur
+	arena := int(typ) == p.arenaType
+	if arena {
+		part = &p.arenaCur
+	}
+	switch op {
+	case format.OpAlloc, format.OpReallocTo:
+		p.cur[layerOS] += n
+		*part += n
+		p.otherPeak = max(p.otherPeak, p.otherCur)
+		if p.cur[layerOS] > p.peak[layerOS] {
+			p.peak[layerOS], p.peakAt[layerOS] = p.cur[layerOS], seq
+			p.osPeakParts = [2]int64{p.arenaCur, p.otherCur}
+		}
+	case format.OpFree, format.OpReallocFrom:
+		p.cur[layerOS] -= n
+		*part -= n
+	}
+	if p.frag != nil {
+		p.frag.os(p, seq, op, arena, n, addr)
+	}
+}
+
+func (p *replay) interp(seq uint64, op format.Op, site uint32) {
+	switch op {
+	case format.OpCall:
+		p.calls++
+		p.depth++
+		p.maxDepth = max(p.maxDepth, p.depth)
+		if p.stacksOn {
+			p.stacks.push(p, site)
+		}
+	case format.OpReturn:
+		if p.depth == 0 {
+			p.anomaly(seq, "return without a call")
+			return
+		}
+		p.depth--
+		if p.stacksOn {
+			p.stacks.pop()
+		}
+	case format.OpCollect:
+		p.collections++
 	}
 }
 
@@ -180,7 +444,20 @@ func (p *replay) anomaly(seq uint64, format string, args ...any) {
 	}
 }
 
-func (p *replay) object(seq uint64, op format.Op, typ uint16, size int64, addr uint64) {
+// notLive reports an op on an address that holds no live allocation,
+// telling a second free from an address never allocated when the first
+// free is recent enough to be remembered.
+func (p *replay) notLive(seq uint64, op format.Op, addr uint64) {
+	for i := p.nRecent - 1; i >= 0 && i >= p.nRecent-recentFrees; i-- {
+		if f := p.recent[i%recentFrees]; f.addr == addr {
+			p.anomaly(seq, "%s of %#x, which was freed already at event #%d", op, addr, f.seq)
+			return
+		}
+	}
+	p.anomaly(seq, "%s of %#x, which is not allocated", op, addr)
+}
+
+func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
 	if seq <= p.setup {
 		switch op {
 		case format.OpAlloc, format.OpReallocTo:
@@ -203,120 +480,275 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size int64, addr u
 	case format.OpAlloc, format.OpReallocTo:
 		if old, ok := p.live[addr]; ok {
 			p.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, p.types[old.typ])
-			p.release(old)
+			if !old.skip {
+				p.release(&old, seq, true)
+			}
 		}
-		p.live[addr] = liveObject{size: size, typ: typ}
-		t := &p.byType[typ]
+		o := liveObject{size: size, block: block, birth: seq, site: site, typ: typ}
+		if op == format.OpReallocTo && p.reallocOK {
+			o.birth = p.reallocBirth
+		}
+		p.reallocOK = false
+		p.lastAlloc, p.lastAllocOK = addr, true
+		o.skip = !p.match(typ, site)
+		if o.skip {
+			p.live[addr] = o
+			return
+		}
+		if p.stacksOn {
+			o.stack = p.stacks.leaf(p, site)
+		}
+		p.live[addr] = o
+		p.matched++
+		t := &p.byType.t[typ]
 		if op == format.OpAlloc {
 			p.allocs++
 			t.allocs++
 		} else {
 			p.reallocs++
+			t.reallocs++
 		}
+		p.allocBytes += size
 		t.allocBytes += size
-		t.live += size
-		p.cur[layerObjects] += size
-		if p.cur[layerObjects] > p.peak[layerObjects] {
-			p.peak[layerObjects], p.peakAt[layerObjects] = p.cur[layerObjects], seq
-			p.atPeak = true
+		t.allocBlock += block
+		if p.sitesOn {
+			s := &p.bySite.t[site]
+			s.allocs++
+			s.allocBytes += size
+			s.allocBlock += block
 		}
+		if p.stacksOn {
+			s := &p.byStack.t[o.stack]
+			s.allocs++
+			s.allocBytes += size
+			s.allocBlock += block
+		}
+		p.request(size, addr)
+		p.acquire(&o, seq)
 		p.growth.Add(seq, p.cur[layerObjects])
 	case format.OpFree, format.OpReallocFrom:
 		old, ok := p.live[addr]
+		temp := op == format.OpFree && p.lastAllocOK && p.lastAlloc == addr
+		p.lastAllocOK = false
 		if !ok {
-			p.anomaly(seq, "%s of %#x, which is not allocated", op, addr)
+			p.notLive(seq, op, addr)
 			return
 		}
-		if p.atPeak {
-			p.snapshotPeak()
-		}
 		delete(p.live, addr)
-		p.release(old)
+		if op == format.OpFree {
+			p.recent[p.nRecent%recentFrees] = freed{addr, seq}
+			p.nRecent++
+		} else {
+			p.reallocBirth, p.reallocOK = old.birth, true
+		}
+		if old.skip {
+			return
+		}
 		if op == format.OpFree {
 			p.frees++
-			p.byType[old.typ].frees++
+			p.byType.t[old.typ].frees++
+			if p.sitesOn {
+				p.bySite.t[old.site].frees++
+			}
+			if p.lifes != nil && !old.parked {
+				p.lifetime(old.typ, seq-old.birth)
+			}
+			if temp && !old.parked {
+				p.temporary++
+				p.temporaryBytes += old.size
+				t := &p.byType.t[old.typ]
+				t.temp++
+				t.tempBytes += old.size
+				if p.sitesOn {
+					s := &p.bySite.t[old.site]
+					s.temp++
+					s.tempBytes += old.size
+				}
+			}
+		}
+		p.release(&old, seq, op == format.OpFree)
+		if op == format.OpFree {
 			p.growth.Add(seq, p.cur[layerObjects])
 		}
 	case format.OpCache, format.OpReuse:
 		old, ok := p.live[addr]
 		if !ok {
-			p.anomaly(seq, "%s of %#x, which is not allocated", op, addr)
+			p.notLive(seq, op, addr)
 			return
 		}
-		if parked := op == format.OpCache; parked != old.parked {
-			if parked {
-				p.parked += old.size
-			} else {
-				p.parked -= old.size
+		if op == format.OpCache {
+			if !old.parked {
+				old.parked = true
+				p.caches++
+				if !old.skip {
+					p.parked += old.size
+					p.parkedN++
+					if p.lifes != nil {
+						p.lifetime(old.typ, seq-old.birth)
+					}
+				}
 			}
-			old.parked = parked
+			p.live[addr] = old
+			return
 		}
-		if op == format.OpReuse && old.typ != typ {
-			// the block changes type: move its bytes
-			if p.atPeak {
-				p.snapshotPeak()
+		// reuse: a new object in the parked block, made here
+		p.reuses++
+		skip := !p.match(typ, site)
+		if !old.skip {
+			p.release(&old, seq, true)
+		}
+		o := liveObject{size: old.size, block: old.block, birth: seq, site: site, typ: typ, skip: skip}
+		if !skip {
+			if p.stacksOn {
+				o.stack = p.stacks.leaf(p, site)
 			}
-			p.byType[old.typ].live -= old.size
-			p.byType[typ].live += old.size
-			old.typ = typ
+			p.byType.t[typ].reuses++
+			if p.sitesOn {
+				p.bySite.t[site].reuses++
+			}
+			p.served[servedFreeList].Requests++
+			p.served[servedFreeList].Bytes += o.size
+			c := &p.sizes[sizeClassOf(o.size)]
+			c.Requests++
+			c.Bytes += o.size
+			c.FreeList++
+			p.acquire(&o, seq)
 		}
-		p.live[addr] = old
+		p.live[addr] = o
 	}
 }
 
-func (p *replay) release(old liveObject) {
-	p.byType[old.typ].live -= old.size
-	p.cur[layerObjects] -= old.size
-	if old.parked {
-		p.parked -= old.size
+// match reports whether an allocation of typ at site passes the filters.
+func (p *replay) match(typ uint16, site uint32) bool {
+	return (p.typeOK == nil || p.typeOK[typ]) && (p.siteOK == nil || p.siteOK[site])
+}
+
+// acquire adds a live object's bytes to the object layer.
+func (p *replay) acquire(o *liveObject, seq uint64) {
+	if p.atPeak && o.size <= 0 {
+		p.snapshot() // the peak stays where it was: keep its contents
+	}
+	p.cur[layerObjects] += o.size
+	t := p.byType.touch(uint32(o.typ))
+	t.live += o.size
+	t.liveBlock += o.block
+	t.liveN++
+	if p.sitesOn {
+		s := p.bySite.touch(o.site)
+		s.live += o.size
+		s.liveBlock += o.block
+		s.liveN++
+	}
+	if p.stacksOn {
+		s := p.byStack.touch(o.stack)
+		s.live += o.size
+		s.liveBlock += o.block
+		s.liveN++
+	}
+	if p.cur[layerObjects] > p.peak[layerObjects] {
+		p.peak[layerObjects], p.peakAt[layerObjects] = p.cur[layerObjects], seq
+		p.atPeak = true
+	}
+	if p.typeGrowth != nil {
+		p.typeSample(o.typ, seq, t.live)
 	}
 }
 
-// snapshotPeak records each type's live bytes as they were at the peak:
-// called just before the first decrease after a new peak, so a run of
-// increases costs one snapshot, not one per event.
-func (p *replay) snapshotPeak() {
-	for i := range p.byType {
-		p.byType[i].peakLive = p.byType[i].live
+// release takes a live object's bytes off the object layer. sample is
+// false for the first half of a realloc, so that the curves do not show
+// a dip that tracemalloc never sees.
+func (p *replay) release(o *liveObject, seq uint64, sample bool) {
+	if p.atPeak {
+		p.snapshot()
+	}
+	if o.parked {
+		p.parked -= o.size
+		p.parkedN--
+	}
+	p.cur[layerObjects] -= o.size
+	t := p.byType.touch(uint32(o.typ))
+	t.live -= o.size
+	t.liveBlock -= o.block
+	t.liveN--
+	if p.sitesOn {
+		s := p.bySite.touch(o.site)
+		s.live -= o.size
+		s.liveBlock -= o.block
+		s.liveN--
+	}
+	if p.stacksOn {
+		s := p.byStack.touch(o.stack)
+		s.live -= o.size
+		s.liveBlock -= o.block
+		s.liveN--
+	}
+	if p.typeGrowth != nil && sample {
+		p.typeSample(o.typ, seq, t.live)
+	}
+}
+
+func (p *replay) typeSample(typ uint16, seq uint64, live int64) {
+	d := p.typeGrowth[typ]
+	if d == nil {
+		d = NewDownsampler(p.opts.Points)
+		p.typeGrowth[typ] = d
+	}
+	d.Add(seq, live)
+}
+
+// snapshot records the live bytes of each type, site and stack changed
+// since the last snapshot, as they are at the object layer's peak. It
+// runs just before the first decrease after a new peak, so a run of
+// increases costs one snapshot, and each snapshot costs the entries that
+// changed since the one before: O(events) in all.
+func (p *replay) snapshot() {
+	p.byType.snapshot()
+	if p.sitesOn {
+		p.bySite.snapshot()
+	}
+	if p.stacksOn {
+		p.byStack.snapshot()
 	}
 	p.atPeak = false
 }
 
-func (p *replay) report(name string, h format.Header, truncated bool) *Report {
-	if p.atPeak {
-		p.snapshotPeak()
+const (
+	servedFreeList = iota
+	servedPymalloc
+	servedRaw
+)
+
+// request counts an allocation request of size bytes for the sizes
+// report: served by pymalloc or the raw allocator, whichever allocated
+// the address just before (by size when no lower layer is recorded).
+func (p *replay) request(size int64, addr uint64) {
+	var by int
+	switch {
+	case p.lastLowerAddr == addr && p.lastLowerLayer == format.LayerPymalloc:
+		by = servedPymalloc
+	case p.lastLowerAddr == addr:
+		by = servedRaw
+	case size > 0 && size <= 512:
+		by = servedPymalloc
+	default:
+		by = servedRaw
 	}
-	r := &Report{
-		Trace: name, SetupEvents: h.Meta.SetupEvents, Workload: h.Meta.Workload, Profile: h.Meta.Profile, FormatVersion: h.Meta.FormatVersion,
-		Truncated: truncated, Events: p.events,
-		PeakBytes: p.peak[layerObjects], PeakSeq: p.peakAt[layerObjects], FinalBytes: p.cur[layerObjects],
-		Allocs: p.allocs, Frees: p.frees, Reallocs: p.reallocs, ParkedBytes: p.parked,
-		Growth: p.growth.Points(), Anomalies: p.anoms, AnomalyCount: p.nAnoms,
+	p.served[by].Requests++
+	p.served[by].Bytes += size
+	c := &p.sizes[sizeClassOf(size)]
+	c.Requests++
+	c.Bytes += size
+	if by == servedPymalloc {
+		c.Pymalloc++
+	} else {
+		c.Raw++
 	}
-	for l := 0; l < numLayers; l++ {
-		r.Layers = append(r.Layers, LayerStats{Layer: layerLabels[l], PeakBytes: p.peak[l], PeakSeq: p.peakAt[l], FinalBytes: p.cur[l]})
-	}
-	for i, t := range p.byType {
-		if t.allocs == 0 && t.allocBytes == 0 && t.live == 0 {
-			continue
-		}
-		r.ByType = append(r.ByType, TypeStats{Type: p.types[i], Allocs: t.allocs, Frees: t.frees, AllocBytes: t.allocBytes, PeakLiveBytes: t.peakLive, FinalLiveBytes: t.live})
-	}
-	sort.SliceStable(r.ByType, func(i, j int) bool {
-		a, b := r.ByType[i], r.ByType[j]
-		if a.PeakLiveBytes != b.PeakLiveBytes {
-			return a.PeakLiveBytes > b.PeakLiveBytes
-		}
-		return a.AllocBytes > b.AllocBytes
-	})
-	if r.ByType == nil {
-		r.ByType = []TypeStats{}
-	}
-	if r.Growth == nil {
-		r.Growth = []Point{}
-	}
-	if r.Anomalies == nil {
-		r.Anomalies = []Anomaly{}
-	}
-	return r
+}
+
+func (p *replay) lifetime(typ uint16, events uint64) {
+	l := &p.lifes[typ]
+	l.n++
+	l.sum += int64(events)
+	l.max = max(l.max, events)
+	l.hist[lifeBucket(events)]++
 }
