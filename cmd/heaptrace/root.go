@@ -61,6 +61,6 @@ allocate and free at every layer into an Apache Arrow trace, and analyses it.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
-	root.AddCommand(newRecordCmd(), newAnalyzeCmd(), newDiffCmd(), newDemoCmd(), newSamplesCmd(), newDumpCmd(), newWorkloadsCmd())
+	root.AddCommand(newRecordCmd(), newAnalyzeCmd(), newDiffCmd(), newCompareCmd(), newDemoCmd(), newSamplesCmd(), newDumpCmd(), newWorkloadsCmd())
 	return root
 }

@@ -146,3 +146,22 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestCompare(t *testing.T) {
+	script := writeScript(t, "c.py", "L = [i * 2 for i in range(1000)]\nd = {str(i): i for i in range(100)}\n")
+	code, out, stderr := heaptrace(t, "compare", script)
+	if code == 1 && strings.Contains(stderr, "python") {
+		t.Skipf("no CPython to compare with: %s", stderr)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"peak traced bytes", "final traced bytes", "live allocations", "| list ", "| dict "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, stderr := heaptrace(t, "compare", writeScript(t, "bad.py", "if x\n")); code != 2 || !strings.Contains(stderr, "bad.py:1:") {
+		t.Errorf("syntax error: exit %d, %q", code, stderr)
+	}
+}

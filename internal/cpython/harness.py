@@ -106,6 +106,9 @@ def main():
         nums[1] = _line(e, name)
         emsg = _message(e)
     # The exception, its traceback and frames are freed here.
+    # Reading the traces allocates GC objects: a collection then would free
+    # the script's uncollected cycles in the middle of the reading.
+    gc.disable()
     del spare_list
     traces = _tracemalloc._get_traces()
     cur, peak = _tracemalloc.get_traced_memory()

@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"workload/python":        {"model", "model/pyobj", "workload/python/syntax"},
 	"recorder":               {"model", "format"},
 	"analyze":                {"format"},
-	"internal/driver":        {"model", "model/pyobj", "format", "recorder", "workload/synthetic", "workload/python", "workload/python/syntax"},
+	"internal/driver":        {"model", "model/pyobj", "format", "recorder", "analyze", "internal/cpython", "workload/synthetic", "workload/python", "workload/python/syntax"},
 	"internal/layers":        {},
 	"internal/cpython":       {},
 	"samples":                {},

@@ -22,7 +22,7 @@ func (in *Interp) makeBuiltins() map[string]Value {
 	def := func(name string, argsTuple bool, fn builtinFunc) {
 		b[name] = &Builtin{Obj: Obj{static: true}, name: name, fn: fn, argsTuple: argsTuple}
 	}
-	def("print", false, biPrint)
+	def("print", true, biPrint) // METH_VARARGS|METH_KEYWORDS in 3.11
 	def("len", false, biLen)
 	def("range", false, biRange)
 	def("enumerate", false, biEnumerate)

@@ -1,0 +1,216 @@
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/heaptrace/heaptrace/analyze"
+	"github.com/heaptrace/heaptrace/internal/cpython"
+	"github.com/heaptrace/heaptrace/model/pyobj"
+	"github.com/heaptrace/heaptrace/workload/python"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Comparison sets the real CPython's tracemalloc figures for a script
+// beside the model's. Its JSON form is documented in the README.
+type Comparison struct {
+	Script       string           `json:"script"`
+	Python       string           `json:"python"`
+	Profile      string           `json:"profile"`
+	Measures     []CompareMeasure `json:"measures"`
+	ByType       []CompareType    `json:"by_type"`
+	CPythonError string           `json:"cpython_error,omitempty"`
+	ModelError   string           `json:"model_error,omitempty"`
+}
+
+// CompareMeasure is one figure on both sides; DiffPercent is the model's
+// difference from CPython, in percent of CPython's figure.
+type CompareMeasure struct {
+	Measure     string  `json:"measure"`
+	CPython     int64   `json:"cpython"`
+	Model       int64   `json:"model"`
+	DiffPercent float64 `json:"diff_percent"`
+}
+
+// CompareType is one type's live objects at the end, reachable from the
+// script's globals (count and sys.getsizeof bytes), on both sides.
+type CompareType struct {
+	Type         string  `json:"type"`
+	CPythonCount int     `json:"cpython_count"`
+	CPythonBytes int64   `json:"cpython_bytes"`
+	ModelCount   int     `json:"model_count"`
+	ModelBytes   int64   `json:"model_bytes"`
+	DiffPercent  float64 `json:"diff_percent"`
+}
+
+func diffPercent(cpy, model int64) float64 {
+	if cpy == 0 {
+		if model == 0 {
+			return 0
+		}
+		return math.Inf(1)
+	}
+	return 100 * float64(model-cpy) / float64(cpy)
+}
+
+// Compare runs script (its text in src) on the interpreter ip and on the
+// model with the same method: the globals dict made first, free lists
+// empty, measuring from the first statement; exec's function object in
+// the peak.
+func Compare(ctx context.Context, ip cpython.Interpreter, script string, src []byte, profile pyobj.Profile) (*Comparison, error) {
+	p, err := python.Parse(script, src)
+	if err != nil {
+		return nil, err
+	}
+	if profile.Name == "" {
+		profile = pyobj.CPython311()
+	}
+	real, err := ip.Measure(ctx, script)
+	if err != nil {
+		return nil, err
+	}
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			close(stop)
+		case <-stop:
+		}
+	}()
+	model, err := Measure(p, python.Options{Stop: stop}, profile)
+	select {
+	case <-stop:
+	default:
+		close(stop)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &Comparison{Script: script, Python: real.Python, Profile: profile.Name}
+	if real.Error != nil {
+		c.CPythonError = real.Error.Error()
+	}
+	if model.RunErr != nil {
+		c.ModelError = model.RunErr.Error()
+	}
+	add := func(name string, cpy, mod int64) {
+		c.Measures = append(c.Measures, CompareMeasure{name, cpy, mod, diffPercent(cpy, mod)})
+	}
+	add("peak traced bytes", real.Peak, model.Peak)
+	add("final traced bytes", real.Current, model.Current)
+	add("live allocations", int64(real.Blocks), int64(model.Blocks))
+	types := map[string]bool{}
+	for t := range real.ByType {
+		types[t] = true
+	}
+	for t := range model.ByType {
+		types[t] = true
+	}
+	for t := range types {
+		r, m := real.ByType[t], model.ByType[t]
+		c.ByType = append(c.ByType, CompareType{t, r.Count, r.Bytes, m.Count, m.Bytes, diffPercent(r.Bytes, m.Bytes)})
+	}
+	sort.Slice(c.ByType, func(i, j int) bool {
+		a, b := c.ByType[i], c.ByType[j]
+		if a.CPythonBytes != b.CPythonBytes {
+			return a.CPythonBytes > b.CPythonBytes
+		}
+		return a.Type < b.Type
+	})
+	return c, nil
+}
+
+// Measure returns the comparison of the named measure ("peak traced
+// bytes", "final traced bytes", "live allocations").
+func (c *Comparison) Measure(name string) CompareMeasure {
+	for _, m := range c.Measures {
+		if m.Measure == name {
+			return m
+		}
+	}
+	return CompareMeasure{}
+}
+
+// WriteJSON writes c as one JSON object (an infinite difference, where
+// CPython has zero, is written as null).
+func (c *Comparison) WriteJSON(w io.Writer) error {
+	type out Comparison
+	cc := *c
+	fix := func(f *float64) {
+		if math.IsInf(*f, 0) || math.IsNaN(*f) {
+			*f = 0
+		}
+	}
+	cc.Measures = append([]CompareMeasure(nil), c.Measures...)
+	cc.ByType = append([]CompareType(nil), c.ByType...)
+	for i := range cc.Measures {
+		fix(&cc.Measures[i].DiffPercent)
+	}
+	for i := range cc.ByType {
+		fix(&cc.ByType[i].DiffPercent)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out(cc))
+}
+
+// WriteText writes c as two tables.
+func (c *Comparison) WriteText(w io.Writer) error {
+	fmt.Fprintf(w, "%s: CPython %s (tracemalloc) and the heaptrace model (%s), side by side\n", c.Script, c.Python, c.Profile)
+	if c.CPythonError != "" || c.ModelError != "" {
+		fmt.Fprintf(w, "the script raised: CPython %q, model %q (figures up to there)\n", c.CPythonError, c.ModelError)
+	}
+	rows := make([][]string, 0, len(c.Measures))
+	for _, m := range c.Measures {
+		cv, mv := analyze.Bytes(m.CPython), analyze.Bytes(m.Model)
+		if m.Measure == "live allocations" {
+			cv, mv = analyze.Count(m.CPython), analyze.Count(m.Model)
+		}
+		rows = append(rows, []string{m.Measure, cv, mv, percent(m.DiffPercent)})
+	}
+	if err := table(w, []string{"Measure", "CPython", "Model", "Difference"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nLive at the end, by type (sys.getsizeof of the objects reachable from the script's globals)\n")
+	rows = rows[:0]
+	for _, t := range c.ByType {
+		rows = append(rows, []string{t.Type, analyze.Count(int64(t.CPythonCount)), analyze.Bytes(t.CPythonBytes),
+			analyze.Count(int64(t.ModelCount)), analyze.Bytes(t.ModelBytes), percent(t.DiffPercent)})
+	}
+	return table(w, []string{"Type", "CPython objects", "CPython bytes", "Model objects", "Model bytes", "Difference"}, rows)
+}
+
+func percent(p float64) string {
+	if math.IsInf(p, 0) {
+		return "new"
+	}
+	return fmt.Sprintf("%+.1f%%", p)
+}
+
+// table renders rows under header with ASCII borders, numbers right-aligned.
+func table(w io.Writer, header []string, rows [][]string) error {
+	align := make(tw.Alignment, len(header))
+	for i := range align {
+		align[i] = tw.AlignRight
+	}
+	align[0] = tw.AlignLeft
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	t.Header(header)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
