@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/heaptrace/heaptrace/format"
 	"github.com/spf13/cobra"
 )
 
@@ -44,6 +45,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
+	if errors.Is(err, format.ErrCorrupt) {
+		return exitUsage // corrupt bytes in a trace: bad input
+	}
 	return exitFailure
 }
 
@@ -61,6 +65,6 @@ allocate and free at every layer into an Apache Arrow trace, and analyses it.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
-	root.AddCommand(newRecordCmd(), newAnalyzeCmd(), newDiffCmd(), newCompareCmd(), newDemoCmd(), newSamplesCmd(), newDumpCmd(), newWorkloadsCmd())
+	root.AddCommand(newRecordCmd(), newAnalyzeCmd(), newDiffCmd(), newCompareCmd(), newDemoCmd(), newSamplesCmd(), newDumpCmd(), newValidateCmd(), newRepairCmd(), newWorkloadsCmd())
 	return root
 }
