@@ -471,6 +471,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		switch op {
 		case format.OpFree, format.OpReallocFrom:
 			delete(p.untraced, addr) // untraced: counts nothing
+			p.lastAllocOK = false
 			return
 		case format.OpCache, format.OpReuse:
 			return
@@ -564,6 +565,11 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 					s.temp++
 					s.tempBytes += old.size
 				}
+				if p.stacksOn {
+					s := &p.byStack.t[old.stack]
+					s.temp++
+					s.tempBytes += old.size
+				}
 			}
 		}
 		p.release(&old, seq, op == format.OpFree)
@@ -579,8 +585,8 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		if op == format.OpCache {
 			if !old.parked {
 				old.parked = true
-				p.caches++
 				if !old.skip {
+					p.caches++
 					p.parked += old.size
 					p.parkedN++
 					if p.lifes != nil {
@@ -592,7 +598,6 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			return
 		}
 		// reuse: a new object in the parked block, made here
-		p.reuses++
 		skip := !p.match(typ, site)
 		if !old.skip {
 			p.release(&old, seq, true)
@@ -602,6 +607,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			if p.stacksOn {
 				o.stack = p.stacks.leaf(p, site)
 			}
+			p.reuses++
 			p.byType.t[typ].reuses++
 			if p.sitesOn {
 				p.bySite.t[site].reuses++

@@ -30,6 +30,7 @@ const (
 )
 
 type genObj struct {
+	idx         int // in generator.live
 	addr, block uint64
 	size        int64
 	typ         uint16
@@ -62,6 +63,7 @@ type generator struct {
 	live   []*genObj
 	parked []*genObj
 	depth  int
+	max    int
 
 	arenas    []*genArenaState
 	poolAt    map[uint64]*genPoolState
@@ -77,6 +79,7 @@ type genOptions struct {
 	setup uint64 // set-up events
 	batch int    // events per batch (0: 1000)
 	drain bool   // free most objects at the end, leaving arenas held by a block or two
+	max   int    // most objects live at once (0: no limit)
 }
 
 // genTrace writes a trace of random operations to path.
@@ -105,7 +108,7 @@ func genTo(t testing.TB, ws io.WriteSeeker, seed int64, o genOptions) error {
 	if err != nil {
 		return err
 	}
-	g := &generator{t: t, rng: rand.New(rand.NewSource(seed)), w: w, batch: o.batch,
+	g := &generator{t: t, rng: rand.New(rand.NewSource(seed)), w: w, batch: o.batch, max: o.max,
 		poolAt: map[uint64]*genPoolState{}, nextArena: 0x7f0000001000, heapTop: 0x555500000010, heapEnd: 0x555500000000,
 		rawFree: map[uint64][]uint64{}}
 	if g.batch == 0 {
@@ -141,6 +144,8 @@ func (g *generator) site() uint32 { return uint32(1 + g.rng.Intn(len(genSites)-2
 func (g *generator) op() {
 	r := g.rng.Intn(100)
 	switch {
+	case g.max > 0 && len(g.live) >= g.max:
+		g.free(g.pick())
 	case r < 35 || len(g.live) == 0:
 		g.alloc(g.site())
 	case r < 58:
@@ -220,18 +225,18 @@ func (g *generator) alloc(site uint32) *genObj {
 	size := g.size()
 	typ := uint16(1 + g.rng.Intn(5))
 	addr, block, small := g.lower(size, typ, site)
-	o := &genObj{addr: addr, block: block, size: size, typ: typ, small: small}
+	o := &genObj{idx: len(g.live), addr: addr, block: block, size: size, typ: typ, small: small}
 	g.emit(format.OpAlloc, format.LayerObject, typ, size, block, addr, site)
 	g.live = append(g.live, o)
 	return o
 }
 
 func (g *generator) remove(o *genObj) {
-	for i, x := range g.live {
-		if x == o {
-			g.live = append(g.live[:i], g.live[i+1:]...)
-			break
-		}
+	last := g.live[len(g.live)-1]
+	g.live[o.idx], last.idx = last, o.idx
+	g.live = g.live[:len(g.live)-1]
+	if !o.parked {
+		return
 	}
 	for i, x := range g.parked {
 		if x == o {

@@ -322,6 +322,7 @@ func runOracle(t testing.TB, path string, typ, site string) *oracle {
 								tally(o.byType, ob.typ).temp++
 								tally(o.bySite, ob.site).temp++
 								tally(o.bySite, ob.site).tempBytes += ob.size
+								tally(o.byStack, ob.stack).temp++
 							}
 						}
 					}
@@ -332,13 +333,12 @@ func runOracle(t testing.TB, path string, typ, site string) *oracle {
 						continue
 					}
 					ob.parked = true
-					o.caches++
 					if !ob.skip {
+						o.caches++
 						o.lifetimes[ob.typ] = append(o.lifetimes[ob.typ], seq-ob.birth)
 					}
 				case format.OpReuse:
 					ob := o.live[addr]
-					o.reuses++
 					if !ob.skip {
 						release(ob)
 					}
@@ -346,6 +346,7 @@ func runOracle(t testing.TB, path string, typ, site string) *oracle {
 					nb.skip = !matches(ty, si)
 					o.live[addr] = nb
 					if !nb.skip {
+						o.reuses++
 						tally(o.byType, ty).reuses++
 						tally(o.bySite, si).reuses++
 						o.served[0][0]++

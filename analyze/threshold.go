@@ -376,5 +376,5 @@ func writeThresholds(w *errWriter, results []ThresholdResult) {
 		}
 		rows = append(rows, []string{r.Expr, r.Detail, verdict})
 	}
-	table(w, []string{"Threshold", "Measured", "Result"}, rows, 1)
+	table(w, []string{"Threshold", "Measured", "Result"}, rows, 1, 2)
 }
