@@ -43,6 +43,9 @@ type Heap struct {
 	sites names
 
 	typeArena, typeMallocHeap, typeArenaVector TypeID
+
+	check    bool
+	checkErr error
 }
 
 // NewHeap returns an empty heap with the given configuration. obs may be
@@ -61,6 +64,23 @@ func NewHeap(cfg Config, obs Observer) (*Heap, error) {
 	h.raw = newRawAllocator(h)
 	h.obj = newObjectAllocator(h)
 	return h, nil
+}
+
+// SetCheck makes the heap verify every invariant (see Check) after each
+// request, free and realloc. The first failure is kept in CheckErr. Check
+// walks the whole heap, so this is for tests and small runs.
+func (h *Heap) SetCheck(on bool) { h.check = on }
+
+// CheckErr returns the first invariant broken since SetCheck(true), naming
+// the event after which it broke, or nil.
+func (h *Heap) CheckErr() error { return h.checkErr }
+
+func (h *Heap) verify() {
+	if h.check && h.checkErr == nil {
+		if err := h.Check(); err != nil {
+			h.checkErr = fmt.Errorf("after event #%d: %w", h.seq, err)
+		}
+	}
 }
 
 // Config returns the heap's configuration.
@@ -121,6 +141,7 @@ func (h *Heap) Malloc(t TypeID, n int64) (Addr, error) {
 	h.live[a] = liveAlloc{size: n, block: block, typ: t, raw: raw}
 	h.add(n)
 	h.emit(LayerObject, OpAlloc, t, n, block, a)
+	h.verify()
 	return a, nil
 }
 
@@ -159,6 +180,7 @@ func (h *Heap) Free(a Addr) {
 	}
 	h.requested -= l.size
 	h.emit(LayerObject, OpFree, l.typ, l.size, l.block, a)
+	h.verify()
 }
 
 // Realloc is PyObject_Realloc: the allocation at a becomes n bytes,
@@ -190,6 +212,7 @@ func (h *Heap) Realloc(a Addr, n int64) (Addr, error) {
 	h.emit(LayerObject, OpReallocFrom, l.typ, l.size, l.block, a)
 	h.add(n)
 	h.emit(LayerObject, OpReallocTo, l.typ, n, block, na)
+	h.verify()
 	return na, nil
 }
 

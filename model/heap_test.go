@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -431,4 +432,22 @@ func BenchmarkMallocFree(b *testing.B) {
 		ring[j] = mustMalloc(b, h, typ, int64(16+(i*7)%500))
 	}
 	b.ReportMetric(float64(h.Events())/b.Elapsed().Seconds()/1e6, "Mevents/s")
+}
+
+// With checking on, a heap whose bookkeeping is corrupted reports the
+// event after which an invariant broke.
+func TestSetCheck(t *testing.T) {
+	h := newTestHeap(t, nil)
+	h.SetCheck(true)
+	typ := h.Type("int")
+	a := mustMalloc(t, h, typ, 32)
+	mustMalloc(t, h, typ, 600)
+	if err := h.CheckErr(); err != nil {
+		t.Fatalf("a sound heap: %v", err)
+	}
+	h.requested += 8 // break the accounting behind the heap's back
+	h.Free(a)
+	if err := h.CheckErr(); err == nil || !strings.Contains(err.Error(), "after event #") || !strings.Contains(err.Error(), "requested bytes") {
+		t.Errorf("CheckErr() = %v; want the broken accounting, with the event", err)
+	}
 }

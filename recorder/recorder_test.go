@@ -347,3 +347,63 @@ func TestFlushInterval(t *testing.T) {
 		t.Errorf("a cut-short file holds %d events (truncated %v), want the 8192 flushed by the interval", n, rd.Truncated())
 	}
 }
+
+// fullDisk is a file that takes limit bytes and then fails as a full disk
+// does (os.File.Write returns ENOSPC).
+type fullDisk struct {
+	f     *os.File
+	limit int64
+	n     int64
+}
+
+func (d *fullDisk) Write(p []byte) (int, error) {
+	if d.n+int64(len(p)) > d.limit {
+		k := d.limit - d.n
+		if k > 0 {
+			d.f.Write(p[:k])
+			d.n += k
+		}
+		return int(max(k, 0)), errors.New("write: no space left on device")
+	}
+	n, err := d.f.Write(p)
+	d.n += int64(n)
+	return n, err
+}
+
+func (d *fullDisk) Seek(off int64, whence int) (int64, error) { return d.f.Seek(off, whence) }
+
+// A disk that fills up mid-recording: the recorder reports the error, and
+// the file holds every batch written before it, readable.
+func TestDiskFull(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "full.arrow")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := New(&fullDisk{f: f, limit: 60 << 10}, testHeader(), WithBatchSize(500))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 20000; i++ {
+		r.Observe(model.Event{Seq: uint64(i), Op: model.OpAlloc, Layer: model.LayerObject, Type: 1, Size: 32, Block: 32, Addr: model.Addr(i * 64), Site: 1})
+	}
+	err = r.Close()
+	if err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("Close() = %v, want the disk-full error", err)
+	}
+	rd, err := format.Open(path)
+	if err != nil {
+		t.Fatalf("the part written is not readable: %v", err)
+	}
+	defer rd.Close()
+	var b format.Batch
+	n := 0
+	for rd.Next(&b) == nil {
+		n += b.Len()
+	}
+	if n == 0 || n%500 != 0 || !rd.Truncated() {
+		t.Errorf("read %d events (truncated %v); want whole batches of 500, cut short", n, rd.Truncated())
+	}
+	t.Logf("%d events readable of 20000 after the disk filled at 60 KiB", n)
+}

@@ -35,6 +35,7 @@ type recordOptions struct {
 	maxEvents uint64
 	heapLimit string
 	timeout   time.Duration
+	check     bool
 }
 
 func newRecordCmd() *cobra.Command {
@@ -64,6 +65,7 @@ func newRecordCmd() *cobra.Command {
 	f.Uint64Var(&opts.maxEvents, "max-events", 0, "stop a script after this many heap events (0: no limit)")
 	f.StringVar(&opts.heapLimit, "heap-limit", "1GiB", "raise MemoryError in the script past this many requested bytes (0: no limit)")
 	f.DurationVar(&opts.timeout, "timeout", 0, "stop a script after this long, e.g. 30s (0: no limit)")
+	f.BoolVar(&opts.check, "check", false, "verify every invariant of the heap model after every request (slow: for small runs)")
 	return cmd
 }
 
@@ -134,7 +136,7 @@ func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: c, BatchSize: opts.batchSize, HeapLimit: limit})
+	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: c, BatchSize: opts.batchSize, HeapLimit: limit, Check: opts.check})
 	if err != nil {
 		return err
 	}
@@ -188,7 +190,7 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	var v float64
-	if _, err := fmt.Sscanf(low, "%g", &v); err != nil || v < 0 || v*mult > 1<<62 {
+	if _, err := fmt.Sscanf(low, "%g", &v); err != nil || !(v >= 0 && v*mult <= 1<<62) { // NaN fails too
 		return 0, fmt.Errorf("%q is not a size (say 1048576, 64MiB or 1.5GB)", s)
 	}
 	return int64(v * mult), nil

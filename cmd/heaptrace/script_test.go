@@ -165,3 +165,29 @@ func TestCompare(t *testing.T) {
 		t.Errorf("syntax error: exit %d, %q", code, stderr)
 	}
 }
+
+// --check verifies the model's invariants after every request of a run.
+func TestRecordCheck(t *testing.T) {
+	script := writeScript(t, "small.py", "L = []\nfor i in range(300):\n    L.append({'k': str(i), 'v': [i] * (i % 5)})\n    if i % 4 == 0:\n        L.pop(0)\ns = {x % 17 for x in range(200)}\n")
+	out := filepath.Join(t.TempDir(), "c.arrow")
+	if code, _, stderr := heaptrace(t, "record", script, "-o", out, "--check"); code != 0 {
+		t.Errorf("record --check: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := heaptrace(t, "record", "--workload", "fragmentation", "--scale", "3000", "-o", out, "--check"); code != 0 {
+		t.Errorf("record --check of a synthetic workload: exit %d: %s", code, stderr)
+	}
+}
+
+// FuzzParseSize: any text gives a size or an error, never a panic, and a
+// size is never negative.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"", "0", "64MiB", "1.5GB", "512k", "10 mb", "-1", "lots", "1e30", "NaN", "Inf", "0x10", "1e-9kib"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseSize(s)
+		if err == nil && n < 0 {
+			t.Errorf("parseSize(%q) = %d", s, n)
+		}
+	})
+}

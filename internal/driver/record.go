@@ -35,6 +35,7 @@ type RecordOptions struct {
 	Config      model.Config       // zero value: model.DefaultConfig()
 	Profile     pyobj.Profile      // zero value: pyobj.CPython311()
 	HeapLimit   int64              // requests past this many bytes fail (MemoryError); 0: none
+	Check       bool               // verify the heap's invariants after every request (slow)
 }
 
 // Result sums up a recording.
@@ -71,6 +72,7 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 	if opts.HeapLimit > 0 {
 		h.SetLimit(opts.HeapLimit)
 	}
+	h.SetCheck(opts.Check)
 	// What Declare builds exists before measuring starts: its events go
 	// first in the trace, counted as set-up (format.Meta.SetupEvents).
 	var setup []model.Event
@@ -115,6 +117,9 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 	}
 	h.SetObserver(rec)
 	runErr := run()
+	if cerr := h.CheckErr(); cerr != nil && runErr == nil {
+		runErr = fmt.Errorf("model invariant broken (--check): %w", cerr)
+	}
 	h.SetObserver(nil)
 	res := Result{Events: rec.Events(), Stats: h.Stats(), RunErr: runErr}
 	if n, ok := w.(noter); ok {

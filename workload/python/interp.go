@@ -208,6 +208,9 @@ func (in *Interp) setSite(fr *Frame, line int) {
 // checkLimits is called on every statement.
 func (in *Interp) checkLimits() error {
 	in.steps++
+	if err := in.h.CheckErr(); err != nil {
+		return fmt.Errorf("model invariant broken (--check): %w", err)
+	}
 	if in.opts.MaxEvents > 0 && in.h.Events() > in.opts.MaxEvents {
 		return fmt.Errorf("stopped after %d events (--max-events): %w", in.opts.MaxEvents, ErrLimit)
 	}
