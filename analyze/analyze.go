@@ -482,7 +482,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		if old, ok := p.live[addr]; ok {
 			p.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, p.types[old.typ])
 			if !old.skip {
-				p.release(&old, seq, true)
+				p.release(&old, seq, false)
 			}
 		}
 		o := liveObject{size: size, block: block, birth: seq, site: site, typ: typ}
@@ -600,7 +600,9 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		// reuse: a new object in the parked block, made here
 		skip := !p.match(typ, site)
 		if !old.skip {
-			p.release(&old, seq, true)
+			// the new object's acquire samples the type's curve at this
+			// event; the old type's, if it differs, is sampled here
+			p.release(&old, seq, skip || old.typ != typ)
 		}
 		o := liveObject{size: old.size, block: old.block, birth: seq, site: site, typ: typ, skip: skip}
 		if !skip {

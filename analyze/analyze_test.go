@@ -57,6 +57,8 @@ func TestDownsampler(t *testing.T) {
 		n      int
 	}{
 		{"ramp", 10, func(i int) int64 { return int64(i) }, 1000},
+		{"four points", 4, func(i int) int64 { return int64(i % 7 * (i % 13)) }, 1000},
+		{"five points", 5, func(i int) int64 { return int64(1000 - i) }, 1000},
 		{"spike", 8, func(i int) int64 {
 			if i == 777 {
 				return 1e9

@@ -1,19 +1,84 @@
-// Package analyze replays a heaptrace trace, batch by batch, and reports
-// what a user asks of it: sizes by object type, the peak at each layer of
-// the heap (objects: requested bytes as tracemalloc counts them;
-// allocator: pymalloc blocks and malloc chunks in use; os: bytes mapped)
-// and how the heap grew. It reads package format only.
+// Package analyze replays a heaptrace trace, batch by batch, and answers
+// what a user asks of it: what used the memory, when, where in the code,
+// and what was never given back. It reads package format only.
 //
-// Replay is streaming: its memory is the live allocations and the type
-// table, never the events, so a trace of any length is analysed in the
-// memory its live heap needs. The growth curve is downsampled as it
-// streams (Downsampler), keeping each bucket's lowest and highest point,
-// so the peak is never lost between points.
+// # Reports
+//
+// Run computes the reports named in Options.Reports (ReportNames; all of
+// them when none is named) in one pass:
+//
+//	summary        events, allocations and frees, the peak and final bytes at each
+//	               layer (objects: requested bytes as tracemalloc counts them;
+//	               allocator: pymalloc blocks and malloc chunks in use; os: mapped)
+//	types          per object type: requests, bytes, live at the peak and at the end,
+//	               requested bytes and the allocator's block bytes side by side
+//	peak           each layer's peak and its parts; what was live at the object
+//	               layer's peak, by type and by site
+//	growth         requested bytes over the run, in all and per type
+//	leaks          what is live at the end, by site and type, with its call stack
+//	sites          the sites and call stacks that allocated most, and held most at
+//	               the peak
+//	sizes          requests by size class, and who served them (a free list,
+//	               pymalloc, the raw allocator)
+//	lifetimes      how many events objects live, by type; temporary allocations
+//	fragmentation  pymalloc's arenas, pools and blocks; arenas held by one block
+//
+// Report.WriteText, WriteJSON and WriteCSV print them; the README documents
+// the JSON and CSV shapes. Diff compares the reports of two traces, and
+// Threshold (ParseThreshold) is a --fail-if condition on one trace or a
+// pair.
+//
+// # Replay
+//
+// Replay is streaming: its memory is the live allocations, the type, site
+// and call-stack tables and bounded curves, never the events, so a trace of
+// any length is analysed in the memory its live heap needs. The hot loop
+// switches on each row's layer and op and updates slices indexed by type,
+// site and stack ids: no interface call, no allocation per event beyond
+// the live-object map. Call stacks are rebuilt from the call and return
+// rows and interned as a tree, so each object carries its stack as one
+// number.
+//
+// The live bytes per type, site and stack "at the peak" are snapshots
+// taken lazily: the peak is known only once the heap shrinks, so the
+// snapshot is taken just before the first decrease after a new peak, and
+// copies only the entries changed since the snapshot before, which makes
+// its cost O(events) over the run rather than O(events × sites).
+//
+// Curves are downsampled as they stream (Downsampler): samples are cut
+// into buckets and each bucket keeps its lowest and highest point, so the
+// peak and every trough that matters survive, whatever the trace's length.
+//
+// # Definitions
 //
 // The object layer follows tracemalloc's rules: an allocation made in the
 // trace's set-up events (format.Meta.SetupEvents) is untraced, and freeing
-// it counts nothing; objects parked on free lists still count. Events that
-// contradict what came before (a free of an address that is not
-// allocated) are reported as anomalies with their event number, and the
-// replay goes on.
+// it counts nothing; objects parked on free lists still count, but are not
+// leaks. A realloc is attributed to the site of the realloc and keeps the
+// allocation's birth.
+//
+// An object's lifetime runs from its allocation (or the reuse of a parked
+// block) to its free (or its parking on a free list), in events.
+//
+// A temporary allocation is heaptrack's: an allocation whose free is the
+// very next allocation-related event at the object layer, with no other
+// allocation or free in between. Calls, lower layers, free-list parks and
+// reuses are not allocation-related events; a realloc is not a free.
+//
+// An arena is held by one block when every block in it was freed but one:
+// pymalloc cannot give it back to the OS while that block lives. Blocks are
+// placed by address: a pool is the block's address rounded down to the pool
+// size, and pools belong to the arena mapping (os rows of type "arena")
+// that contains them.
+//
+// Filters (Options.Type, Options.Site) select object-layer allocations;
+// every object-layer figure is then of the selected allocations, while the
+// allocator and os layers, shared by all, are never filtered.
+//
+// # Bad input
+//
+// Events that contradict what came before (a free of an address that is
+// not allocated, or freed already; a return without a call; a pymalloc
+// block outside every arena) are reported as anomalies with their event
+// number, and the replay goes on.
 package analyze

@@ -287,6 +287,7 @@ func (f *fragReplay) held(p *replay) []HeldArena {
 // like Downsampler, but each bucket keeps the points where the bytes in
 // arenas and the bytes in blocks were lowest and highest.
 type fragSampler struct {
+	max     int // the most points
 	limit   int
 	width   uint64
 	n       uint64
@@ -300,7 +301,7 @@ func newFragSampler(points int) *fragSampler {
 	if limit < 2 {
 		limit = 2
 	}
-	return &fragSampler{limit: limit, width: 1}
+	return &fragSampler{max: points, limit: limit, width: 1}
 }
 
 func (d *fragSampler) add(p FragPoint) {
@@ -367,6 +368,9 @@ func (d *fragSampler) points() []FragPoint {
 	}
 	if d.last.Seq > pts[len(pts)-1].Seq {
 		pts = append(pts, d.last)
+	}
+	if len(pts) > d.max {
+		pts = keepExtremes(pts, d.max, func(p FragPoint) int64 { return p.ArenaBytes - p.BlockBytes })
 	}
 	return pts
 }

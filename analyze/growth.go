@@ -7,6 +7,7 @@ package analyze
 // stays bounded however long the stream. The global peak is always kept
 // (it is its bucket's highest point), and so are the first and last samples.
 type Downsampler struct {
+	points  int // the most points Points returns
 	limit   int // buckets, even
 	width   uint64
 	n       uint64
@@ -30,7 +31,7 @@ func NewDownsampler(points int) *Downsampler {
 	if limit < 2 {
 		limit = 2
 	}
-	return &Downsampler{limit: limit, width: 1}
+	return &Downsampler{points: points, limit: limit, width: 1}
 }
 
 // Add appends a sample; seq must grow.
@@ -94,5 +95,36 @@ func (d *Downsampler) Points() []Point {
 		}
 	}
 	add(d.last)
+	if len(pts) > d.points {
+		// too few points for a bucket's two: keep the extremes
+		pts = keepExtremes(pts, d.points, func(p Point) int64 { return p.Bytes })
+	}
 	return pts
+}
+
+// keepExtremes returns at most n of pts, in order: the highest, the last,
+// the first and the lowest, as many as n allows.
+func keepExtremes[T any](pts []T, n int, key func(T) int64) []T {
+	hi, lo := 0, 0
+	for i, p := range pts {
+		if key(p) > key(pts[hi]) {
+			hi = i
+		}
+		if key(p) < key(pts[lo]) {
+			lo = i
+		}
+	}
+	keep := map[int]bool{}
+	for _, i := range []int{hi, len(pts) - 1, 0, lo} {
+		if len(keep) < n {
+			keep[i] = true
+		}
+	}
+	var out []T
+	for i, p := range pts {
+		if keep[i] {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -181,8 +181,10 @@ func (g *GrowthReport) text(w io.Writer, events uint64) {
 }
 
 // Sparkline draws points as width characters of ▁▂▃▄▅▆▇█, from event first
-// to event last, scaled to the points' highest value. Each character
-// shows the highest value in its span of events, so no peak is lost.
+// to event last, scaled to the points' highest value. The curve holds each
+// point's value until the next point (a curve's points are its changes),
+// and a character shows the highest value in its span of events, so no
+// peak is lost.
 func Sparkline(points []Point, first, last uint64, width int) string {
 	if len(points) == 0 || width < 1 {
 		return ""
@@ -192,33 +194,26 @@ func Sparkline(points []Point, first, last uint64, width int) string {
 	for _, p := range points {
 		top = max(top, p.Bytes)
 	}
-	cols := make([]int64, width)
-	set := make([]bool, width)
-	col := func(seq uint64) int {
-		if last <= first || seq <= first {
-			return 0
-		}
-		return min(int(float64(seq-first)/float64(last-first+1)*float64(width)), width-1)
-	}
-	for _, p := range points {
-		c := col(p.Seq)
-		if !set[c] || p.Bytes > cols[c] {
-			cols[c], set[c] = p.Bytes, true
-		}
-	}
-	// a column without a point holds the value of the point before it
-	var prev int64
+	span := float64(last-first+1) / float64(width)
 	var out strings.Builder
-	for c := range cols {
-		if !set[c] {
-			cols[c] = prev
+	var held int64 // the value when the column starts
+	j := 0         // the next point
+	for c := 0; c < width; c++ {
+		hi := first + uint64(float64(c+1)*span) // exclusive
+		if c == width-1 {
+			hi = last + 1
 		}
-		prev = cols[c]
+		v := held
+		for j < len(points) && points[j].Seq < hi {
+			v = max(v, points[j].Bytes)
+			held = points[j].Bytes
+			j++
+		}
 		i := 0
-		if top > 0 {
-			i = int(math.Round(float64(cols[c]) / float64(top) * float64(len(levels)-1)))
+		if top > 0 && v > 0 {
+			i = int(math.Round(float64(v) / float64(top) * float64(len(levels)-1)))
 		}
-		out.WriteRune(levels[i])
+		out.WriteRune(levels[min(i, len(levels)-1)])
 	}
 	return out.String()
 }
