@@ -12,9 +12,6 @@ import (
 	"github.com/heaptrace/heaptrace/internal/cpython"
 	"github.com/heaptrace/heaptrace/model/pyobj"
 	"github.com/heaptrace/heaptrace/workload/python"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
 // Comparison sets the real CPython's tracemalloc figures for a script
@@ -174,16 +171,15 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		}
 		rows = append(rows, []string{m.Measure, cv, mv, percent(m.DiffPercent)})
 	}
-	if err := table(w, []string{"Measure", "CPython", "Model", "Difference"}, rows); err != nil {
-		return err
-	}
+	analyze.Table(w, []string{"Measure", "CPython", "Model", "Difference"}, rows)
 	fmt.Fprintf(w, "\nLive at the end, by type (sys.getsizeof of the objects reachable from the script's globals)\n")
 	rows = rows[:0]
 	for _, t := range c.ByType {
 		rows = append(rows, []string{t.Type, analyze.Count(int64(t.CPythonCount)), analyze.Bytes(t.CPythonBytes),
 			analyze.Count(int64(t.ModelCount)), analyze.Bytes(t.ModelBytes), percent(t.DiffPercent)})
 	}
-	return table(w, []string{"Type", "CPython objects", "CPython bytes", "Model objects", "Model bytes", "Difference"}, rows)
+	analyze.Table(w, []string{"Type", "CPython objects", "CPython bytes", "Model objects", "Model bytes", "Difference"}, rows)
+	return nil
 }
 
 func percent(p float64) string {
@@ -191,26 +187,4 @@ func percent(p float64) string {
 		return "new"
 	}
 	return fmt.Sprintf("%+.1f%%", p)
-}
-
-// table renders rows under header with ASCII borders, numbers right-aligned.
-func table(w io.Writer, header []string, rows [][]string) error {
-	align := make(tw.Alignment, len(header))
-	for i := range align {
-		align[i] = tw.AlignRight
-	}
-	align[0] = tw.AlignLeft
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	)
-	t.Header(header)
-	for _, r := range rows {
-		if err := t.Append(r); err != nil {
-			return err
-		}
-	}
-	return t.Render()
 }
