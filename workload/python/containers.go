@@ -336,21 +336,36 @@ func (in *Interp) listDelSlice(l *List, lo, hi int) error {
 		return nil
 	}
 	removed := append([]Value(nil), l.items[lo:hi]...)
-	var tmp model.Addr
-	if len(removed) > 8 {
-		a, err := in.o.Lists.TempArray(len(removed))
-		if err != nil {
-			return in.memoryError(err)
-		}
-		tmp = a
+	done, err := in.recycle(removed)
+	if err != nil {
+		return err
 	}
 	l.items = append(l.items[:lo], l.items[hi:]...)
-	err := in.listResize(l, len(l.items))
-	in.decrefAll(removed)
-	if tmp != 0 {
-		in.o.Lists.FreeTemp(tmp)
-	}
+	err = in.listResize(l, len(l.items))
+	done(true)
 	return err
+}
+
+// recycle is list_ass_slice's "recycle" array: the items a slice operation
+// removes are copied aside (to the heap when there are more than 8) and
+// dropped once the list is consistent again. done(true) drops them and
+// frees the array; done(false), when the operation failed and the items
+// stay in the list, only frees the array.
+func (in *Interp) recycle(removed []Value) (done func(drop bool), err error) {
+	var tmp model.Addr
+	if len(removed) > 8 {
+		if tmp, err = in.o.Lists.TempArray(len(removed)); err != nil {
+			return nil, in.memoryError(err)
+		}
+	}
+	return func(drop bool) {
+		if drop {
+			in.decrefAll(removed)
+		}
+		if tmp != 0 {
+			in.o.Lists.FreeTemp(tmp)
+		}
+	}, nil
 }
 
 // ---- set ----
@@ -815,25 +830,20 @@ func (in *Interp) listSetSlice(l *List, s *sliceObj, v Value) error {
 	if hi < lo {
 		hi = lo
 	}
-	removed := append([]Value(nil), l.items[lo:hi]...)
-	var tmp model.Addr
-	if len(removed) > 8 {
-		if tmp, err = in.o.Lists.TempArray(len(removed)); err != nil {
-			in.decrefAll(newItems)
-			return in.memoryError(err)
-		}
+	done, err := in.recycle(append([]Value(nil), l.items[lo:hi]...))
+	if err != nil {
+		in.decrefAll(newItems)
+		return err
 	}
 	rest := append([]Value(nil), l.items[hi:]...)
 	n := lo + len(newItems) + len(rest)
 	if err := in.listResize(l, n); err != nil {
 		in.decrefAll(newItems)
+		done(false)
 		return err
 	}
 	l.items = append(append(l.items[:lo], newItems...), rest...)
-	in.decrefAll(removed)
-	if tmp != 0 {
-		in.o.Lists.FreeTemp(tmp)
-	}
+	done(true)
 	return nil
 }
 

@@ -742,9 +742,7 @@ func (in *Interp) augAssign(fr *Frame, st *syntax.AugAssign) error {
 				return err
 			}
 		}
-		res, err := in.binop(st.Op, cur, rhs, true)
-		in.decref(cur)
-		in.decref(rhs)
+		res, err := in.applyInplace(st.Op, cur, rhs)
 		if err != nil {
 			return err
 		}
@@ -760,18 +758,12 @@ func (in *Interp) augAssign(fr *Frame, st *syntax.AugAssign) error {
 			return err
 		}
 		cur, err := in.getItem(obj, idx)
+		var res Value
 		if err == nil {
-			var rhs Value
-			rhs, err = in.eval(fr, st.Value)
-			if err == nil {
-				var res Value
-				res, err = in.binop(st.Op, cur, rhs, true)
-				in.decref(rhs)
-				if err == nil {
-					err = in.setItem(obj, idx, res)
-				}
-			}
-			in.decref(cur)
+			res, err = in.evalInplace(fr, st, cur)
+		}
+		if err == nil {
+			err = in.setItem(obj, idx, res)
 		}
 		in.decref(idx)
 		in.decref(obj)
@@ -786,20 +778,32 @@ func (in *Interp) augAssign(fr *Frame, st *syntax.AugAssign) error {
 		if err != nil {
 			return err
 		}
-		rhs, err := in.eval(fr, st.Value)
-		if err != nil {
-			in.decref(cur)
-			return err
-		}
-		res, err := in.binop(st.Op, cur, rhs, true)
-		in.decref(cur)
-		in.decref(rhs)
+		res, err := in.evalInplace(fr, st, cur)
 		if err != nil {
 			return err
 		}
 		return in.setAttr(obj, t.Attr, res)
 	}
 	return in.raise("SyntaxError", "illegal expression for augmented assignment")
+}
+
+// evalInplace evaluates st's value and applies its in-place operator to
+// cur; the reference to cur is taken.
+func (in *Interp) evalInplace(fr *Frame, st *syntax.AugAssign, cur Value) (Value, error) {
+	rhs, err := in.eval(fr, st.Value)
+	if err != nil {
+		in.decref(cur)
+		return nil, err
+	}
+	return in.applyInplace(st.Op, cur, rhs)
+}
+
+// applyInplace is BINARY_OP's in-place form; both references are taken.
+func (in *Interp) applyInplace(op syntax.Operator, cur, rhs Value) (Value, error) {
+	res, err := in.binop(op, cur, rhs, true)
+	in.decref(cur)
+	in.decref(rhs)
+	return res, err
 }
 
 // inplaceStrAppend is BINARY_OP_INPLACE_ADD_UNICODE: when the local holds
