@@ -448,6 +448,10 @@ func (p *replay) anomaly(seq uint64, format string, args ...any) {
 // telling a second free from an address never allocated when the first
 // free is recent enough to be remembered.
 func (p *replay) notLive(seq uint64, op format.Op, addr uint64) {
+	if len(p.anoms) >= p.opts.MaxAnomalies {
+		p.nAnoms++ // counted, not listed: no need to tell which
+		return
+	}
 	for i := p.nRecent - 1; i >= 0 && i >= p.nRecent-recentFrees; i-- {
 		if f := p.recent[i%recentFrees]; f.addr == addr {
 			p.anomaly(seq, "%s of %#x, which was freed already at event #%d", op, addr, f.seq)

@@ -254,8 +254,42 @@ func TestProgress(t *testing.T) {
 		t.Errorf("no progress bar drawn: %q", buf.String())
 	}
 	buf.Reset()
+	p := newProgress(&buf, "cut.arrow", true, 0) // a cut-short file: a spinner and a count
+	p.Update(1, -1)
+	p.Update(2, -1)
+	p.Done()
+	if !strings.Contains(buf.String(), "cut.arrow") {
+		t.Errorf("no spinner drawn: %q", buf.String())
+	}
+	buf.Reset()
 	run(newProgress(&buf, "x", true, 1<<40)) // a terminal, a trace read in a moment
 	if buf.Len() != 0 {
 		t.Errorf("progress drawn for a quick trace: %q", buf.String())
+	}
+}
+
+// A trace without events, and one with only lower-layer events, print
+// every report without failing.
+func TestEmptyTraces(t *testing.T) {
+	for _, rows := range [][]row{
+		nil,
+		{{format.OpAlloc, format.LayerOS, 3, 1 << 20, 1 << 20, 0x7f0000000000, 0}},
+	} {
+		r := analyzeFile(t, handTrace(t, rows), Options{})
+		var buf bytes.Buffer
+		if err := r.WriteText(&buf); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range ReportNames {
+			if err := r.WriteCSV(&buf, name); err != nil {
+				t.Error(err)
+			}
+		}
+		if err := r.WriteJSON(&buf); err != nil {
+			t.Error(err)
+		}
+		if r.PeakBytes != 0 || r.Events != uint64(len(rows)) {
+			t.Errorf("peak %d, %d events", r.PeakBytes, r.Events)
+		}
 	}
 }
