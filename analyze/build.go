@@ -378,10 +378,13 @@ func (p *replay) sitesReport(r *Report) *SitesReport {
 		row.Stack = p.stacks.labels(uint32(i), p.sites)
 		stacks = append(stacks, row)
 	}
+	// a stable order first, so that ties rank the same way every run
 	byName := func(rows []SiteRow) {
-		sort.Slice(rows, func(i, j int) bool {
-			return strings.Join(rows[i].Stack, "\x00")+"\x01"+rows[i].Site < strings.Join(rows[j].Stack, "\x00")+"\x01"+rows[j].Site
-		})
+		keys := make([]string, len(rows))
+		for i, r := range rows {
+			keys[i] = r.Site + "\x01" + strings.Join(r.Stack, "\x00")
+		}
+		sort.Sort(byKey{rows, keys})
 	}
 	byName(sites)
 	byName(stacks)
@@ -512,4 +515,17 @@ func (p *replay) fragReport() *FragmentationReport {
 	sort.Slice(held, func(i, j int) bool { return held[i].Arena < held[j].Arena })
 	rep.Held = held[:p.top(len(held))]
 	return rep
+}
+
+// byKey sorts rows by precomputed keys.
+type byKey struct {
+	rows []SiteRow
+	keys []string
+}
+
+func (b byKey) Len() int           { return len(b.rows) }
+func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
+func (b byKey) Swap(i, j int) {
+	b.rows[i], b.rows[j] = b.rows[j], b.rows[i]
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
 }

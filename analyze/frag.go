@@ -44,6 +44,10 @@ type fragReplay struct {
 	arenas  []fragArena
 	arenaAt map[uint64]uint32 // arena address -> slot
 	free    []uint32          // arena slots to reuse
+	// the pool of the last block: blocks come in runs from one pool
+	lastPool uint64
+	lastPI   uint32
+	lastOK   bool
 
 	st         FragState
 	atPeak     FragState // when the most bytes were in blocks
@@ -161,6 +165,7 @@ func (f *fragReplay) unmapArena(p *replay, seq uint64, addr uint64) {
 		delete(f.pools, a.firstPool+uint64(k)*ps)
 	}
 	delete(f.arenaAt, addr)
+	f.lastOK = false
 	f.st.Arenas--
 	f.st.ArenaBytes -= a.size
 	*a = fragArena{}
@@ -173,10 +178,14 @@ func (f *fragReplay) pymalloc(p *replay, seq uint64, op format.Op, size, block i
 	if !alloc && op != format.OpFree && op != format.OpReallocFrom {
 		return
 	}
-	pi, ok := f.pools[addr&^uint64(f.poolSize-1)]
+	pa := addr &^ uint64(f.poolSize-1)
+	pi, ok := f.lastPI, f.lastOK && pa == f.lastPool
 	if !ok {
-		p.anomaly(seq, "pymalloc %s of %#x, which is in no mapped arena", op, addr)
-		return
+		if pi, ok = f.pools[pa]; !ok {
+			p.anomaly(seq, "pymalloc %s of %#x, which is in no mapped arena", op, addr)
+			return
+		}
+		f.lastPool, f.lastPI, f.lastOK = pa, pi, true
 	}
 	pl := &f.pool[pi]
 	a := &f.arenas[int(pi)/f.perArena]
