@@ -17,39 +17,23 @@ import (
 //     at the last arena of each count;
 //   - bytes mapped from the OS equal arenas, heap segments and mapped chunks.
 func (h *Heap) Check() error {
-	type block struct {
-		start, end Addr
-		raw        bool
-	}
 	var sum int64
-	blocks := make([]block, 0, len(h.live))
+	blocks := make([]checkBlock, 0, h.nlive)
 	perPool := map[*Pool]int{}
-	for a, l := range h.live {
-		sum += l.size
-		if l.raw {
-			c, ok := h.raw.chunks[a]
-			if !ok {
-				return fmt.Errorf("model: live allocation %#x is not a malloc chunk", uint64(a))
-			}
-			if c.request != l.size {
-				return fmt.Errorf("model: chunk %#x holds %d bytes, the allocation %d", uint64(a), c.request, l.size)
-			}
-			blocks = append(blocks, block{a, a + Addr(c.size) - h.raw.header(), true})
-			continue
+	var problem error
+	nlive := 0
+	h.eachLive(func(a Addr, l liveAlloc) {
+		nlive++
+		if problem != nil {
+			return
 		}
-		p := h.obj.pool(a)
-		if p == nil {
-			return fmt.Errorf("model: live allocation %#x is in no pool", uint64(a))
-		}
-		size := h.cfg.ClassSize(p.class)
-		if l.block != size || l.size > size {
-			return fmt.Errorf("model: allocation %#x of %d bytes in a %d-byte block of class %d", uint64(a), l.size, l.block, size)
-		}
-		if off := int64(a-p.addr) - h.cfg.PoolOverhead; off < 0 || off%size != 0 || int(off/size) >= p.virgin {
-			return fmt.Errorf("model: allocation %#x is not a handed-out block of pool %#x", uint64(a), uint64(p.addr))
-		}
-		perPool[p]++
-		blocks = append(blocks, block{a, a + Addr(size), false})
+		problem = h.checkLive(a, l, &sum, &blocks, perPool)
+	})
+	if problem != nil {
+		return problem
+	}
+	if nlive != h.nlive {
+		return fmt.Errorf("model: %d live allocations counted, %d found", h.nlive, nlive)
 	}
 	if sum != h.requested {
 		return fmt.Errorf("model: requested bytes %d, live allocations sum to %d", h.requested, sum)
@@ -60,7 +44,7 @@ func (h *Heap) Check() error {
 			return fmt.Errorf("model: allocations %#x and %#x overlap", uint64(blocks[i-1].start), uint64(blocks[i].start))
 		}
 	}
-	rawLive := countRaw(h.live)
+	rawLive := len(h.rawLive)
 	if h.obj.vector != 0 {
 		rawLive++ // the arena vector: raw memory no caller holds
 	}
@@ -120,12 +104,39 @@ func (h *Heap) Check() error {
 	return nil
 }
 
-func countRaw(live map[Addr]liveAlloc) int {
-	n := 0
-	for _, l := range live {
-		if l.raw {
-			n++
+// checkBlock is the address range of a live allocation.
+type checkBlock struct {
+	start, end Addr
+	raw        bool
+}
+
+// checkLive checks one live allocation against its allocator and adds it
+// to the running totals.
+func (h *Heap) checkLive(a Addr, l liveAlloc, sum *int64, blocks *[]checkBlock, perPool map[*Pool]int) error {
+	*sum += l.size
+	if l.raw {
+		c, ok := h.raw.chunks[a]
+		if !ok {
+			return fmt.Errorf("model: live allocation %#x is not a malloc chunk", uint64(a))
 		}
+		if c.request != l.size {
+			return fmt.Errorf("model: chunk %#x holds %d bytes, the allocation %d", uint64(a), c.request, l.size)
+		}
+		*blocks = append(*blocks, checkBlock{a, a + Addr(c.size) - h.raw.header(), true})
+		return nil
 	}
-	return n
+	p := h.obj.pool(a)
+	if p == nil {
+		return fmt.Errorf("model: live allocation %#x is in no pool", uint64(a))
+	}
+	size := h.cfg.ClassSize(p.class)
+	if l.block != size || l.size > size {
+		return fmt.Errorf("model: allocation %#x of %d bytes in a %d-byte block of class %d", uint64(a), l.size, l.block, size)
+	}
+	if off := int64(a-p.addr) - h.cfg.PoolOverhead; off < 0 || off%size != 0 || int(off/size) >= p.virgin {
+		return fmt.Errorf("model: allocation %#x is not a handed-out block of pool %#x", uint64(a), uint64(p.addr))
+	}
+	perPool[p]++
+	*blocks = append(*blocks, checkBlock{a, a + Addr(size), false})
+	return nil
 }

@@ -33,7 +33,8 @@ type Heap struct {
 	raw *RawAllocator
 	obj *ObjectAllocator
 
-	live      map[Addr]liveAlloc
+	rawLive   map[Addr]liveAlloc // live raw allocations; pymalloc blocks keep theirs in their pool
+	nlive     int
 	requested int64
 	peak      int64
 	limit     int64
@@ -54,7 +55,7 @@ func NewHeap(cfg Config, obs Observer) (*Heap, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	h := &Heap{cfg: cfg, obs: obs, live: make(map[Addr]liveAlloc)}
+	h := &Heap{cfg: cfg, obs: obs, rawLive: make(map[Addr]liveAlloc)}
 	h.types.add("none")
 	h.sites.add("?")
 	h.typeArena = h.Type("arena")
@@ -138,7 +139,7 @@ func (h *Heap) Malloc(t TypeID, n int64) (Addr, error) {
 		return 0, ErrOutOfMemory
 	}
 	a, block, raw := h.lowerAlloc(n, t)
-	h.live[a] = liveAlloc{size: n, block: block, typ: t, raw: raw}
+	h.setLive(a, liveAlloc{size: n, block: block, typ: t, raw: raw})
 	h.add(n)
 	h.emit(LayerObject, OpAlloc, t, n, block, a)
 	h.verify()
@@ -161,8 +162,64 @@ func (h *Heap) add(n int64) {
 	}
 }
 
+// The live allocations: a pymalloc block's request and type are kept in
+// arrays of its pool, beside the blocks (one small map lookup finds the
+// pool, and neighbours share cache lines); raw allocations, fewer and
+// larger, in a map.
+
+func (h *Heap) getLive(a Addr) (liveAlloc, bool) {
+	if p := h.obj.pool(a); p != nil && p.req != nil {
+		size := h.cfg.ClassSize(p.class)
+		off := int64(a-p.addr) - h.cfg.PoolOverhead
+		if off >= 0 && off%size == 0 && int(off/size) < len(p.req) {
+			if n := p.req[off/size]; n > 0 {
+				return liveAlloc{size: int64(n), block: size, typ: p.typ[off/size]}, true
+			}
+		}
+	}
+	l, ok := h.rawLive[a]
+	return l, ok
+}
+
+func (h *Heap) setLive(a Addr, l liveAlloc) {
+	h.nlive++
+	if l.raw {
+		h.rawLive[a] = l
+		return
+	}
+	p := h.obj.pool(a)
+	i := (int64(a-p.addr) - h.cfg.PoolOverhead) / l.block
+	p.req[i] = int32(l.size)
+	p.typ[i] = l.typ
+}
+
+func (h *Heap) delLive(a Addr, l liveAlloc) {
+	h.nlive--
+	if l.raw {
+		delete(h.rawLive, a)
+		return
+	}
+	p := h.obj.pool(a)
+	p.req[(int64(a-p.addr)-h.cfg.PoolOverhead)/l.block] = 0
+}
+
+// eachLive calls f for every live allocation.
+func (h *Heap) eachLive(f func(Addr, liveAlloc)) {
+	for a, l := range h.rawLive {
+		f(a, l)
+	}
+	for _, p := range h.obj.pools {
+		for i, n := range p.req {
+			if n > 0 {
+				size := h.cfg.ClassSize(p.class)
+				f(p.addr+Addr(h.cfg.PoolOverhead)+Addr(int64(i)*size), liveAlloc{size: int64(n), block: size, typ: p.typ[i]})
+			}
+		}
+	}
+}
+
 func (h *Heap) lookup(a Addr, what string) liveAlloc {
-	l, ok := h.live[a]
+	l, ok := h.getLive(a)
 	if !ok {
 		panic(fmt.Sprintf("model: %s of %#x, which is not allocated", what, uint64(a)))
 	}
@@ -172,7 +229,7 @@ func (h *Heap) lookup(a Addr, what string) liveAlloc {
 // Free is PyObject_Free: the allocation at a ends.
 func (h *Heap) Free(a Addr) {
 	l := h.lookup(a, "free")
-	delete(h.live, a)
+	h.delLive(a, l)
 	if l.raw {
 		h.raw.free(a, l.typ)
 	} else {
@@ -195,6 +252,7 @@ func (h *Heap) Realloc(a Addr, n int64) (Addr, error) {
 	if h.limit > 0 && h.requested-l.size+n > h.limit {
 		return 0, ErrOutOfMemory
 	}
+	h.delLive(a, l) // before the old block can go, and its pool with it
 	na, block, raw := a, l.block, l.raw
 	switch {
 	case l.raw:
@@ -206,8 +264,7 @@ func (h *Heap) Realloc(a Addr, n int64) (Addr, error) {
 		na, block, raw = h.lowerAlloc(n, l.typ)
 		h.obj.free(a, l.size, l.typ)
 	}
-	delete(h.live, a)
-	h.live[na] = liveAlloc{size: n, block: block, typ: l.typ, raw: raw}
+	h.setLive(na, liveAlloc{size: n, block: block, typ: l.typ, raw: raw})
 	h.requested -= l.size
 	h.emit(LayerObject, OpReallocFrom, l.typ, l.size, l.block, a)
 	h.add(n)
@@ -227,8 +284,9 @@ func (h *Heap) Cache(a Addr) {
 // type t: no request reaches the allocator.
 func (h *Heap) Reuse(a Addr, t TypeID) {
 	l := h.lookup(a, "reuse")
+	h.delLive(a, l)
 	l.typ = t
-	h.live[a] = l
+	h.setLive(a, l)
 	h.emit(LayerObject, OpReuse, t, l.size, l.block, a)
 }
 
@@ -264,7 +322,7 @@ type Stats struct {
 // Stats returns the heap's totals now.
 func (h *Heap) Stats() Stats {
 	return Stats{
-		Requested: h.requested, RequestedPeak: h.peak, Allocations: len(h.live),
+		Requested: h.requested, RequestedPeak: h.peak, Allocations: h.nlive,
 		BlockBytes: h.obj.Bytes(), Pools: h.obj.Pools(), Arenas: h.obj.Arenas(), ArenasEver: h.obj.ArenasEver(),
 		RawBytes: h.raw.Bytes(), RawChunks: h.raw.Chunks(), MallocHeap: h.raw.HeapBytes(),
 		OSMapped: h.os.Bytes(), Events: h.seq,

@@ -230,8 +230,8 @@ func TestRealloc(t *testing.T) {
 			if (na == a) != tc.inPlace {
 				t.Errorf("in place = %v, want %v", na == a, tc.inPlace)
 			}
-			if raw := h.live[na].raw; raw != tc.raw {
-				t.Errorf("raw = %v, want %v", raw, tc.raw)
+			if l, _ := h.getLive(na); l.raw != tc.raw {
+				t.Errorf("raw = %v, want %v", l.raw, tc.raw)
 			}
 			if s := h.Stats(); s.Requested != tc.to || s.RequestedPeak != max(tc.from, tc.to) {
 				t.Errorf("requested %d peak %d, want %d and %d", s.Requested, s.RequestedPeak, tc.to, max(tc.from, tc.to))

@@ -11,13 +11,15 @@ import "fmt"
 // usedpools list of its class) or full (on no list).
 type Pool struct {
 	arena    *Arena
-	addr     Addr    // the pool header's address; blocks follow it
-	class    int     // szidx; -1 before first use
-	used     int     // ref.count: blocks handed out
-	nblocks  int     // NUMBLOCKS(class)
-	virgin   int     // index of the next never-used block (nextoffset)
-	freeList []int32 // freed blocks, most recently freed last (freeblock)
-	next     *Pool   // usedpools / freepools links
+	addr     Addr     // the pool header's address; blocks follow it
+	class    int      // szidx; -1 before first use
+	used     int      // ref.count: blocks handed out
+	nblocks  int      // NUMBLOCKS(class)
+	virgin   int      // index of the next never-used block (nextoffset)
+	freeList []int32  // freed blocks, most recently freed last (freeblock)
+	req      []int32  // per block: the request it holds, 0 when free (the heap's bookkeeping)
+	typ      []TypeID // per block: the type of its object
+	next     *Pool    // usedpools / freepools links
 	prev     *Pool
 }
 
@@ -191,6 +193,10 @@ func (o *ObjectAllocator) newPool(class int, t TypeID) *Pool {
 		p.nblocks = o.cfg.BlocksPerPool(class)
 		p.virgin = 0
 		p.freeList = p.freeList[:0]
+		if len(p.req) != p.nblocks {
+			p.req = make([]int32, p.nblocks)
+			p.typ = make([]TypeID, p.nblocks)
+		}
 	}
 	o.poolsInUse++
 	o.insertUsed(p)
