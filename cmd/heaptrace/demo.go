@@ -42,7 +42,7 @@ func runDemo(stdout, stderr io.Writer, opts demoOptions) error {
 		return err
 	}
 	fmt.Fprintln(stdout)
-	return runAnalyze(stdout, opts.out, analyzeOptions{points: 100})
+	return runAnalyze(stdout, opts.out, analyzeOptions{points: 100, top: 10, reports: []string{"summary", "types", "peak", "growth", "sites"}})
 }
 
 // headerComment returns a script's leading comment block.
