@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/big"
 
-	"github.com/heaptrace/heaptrace/model"
 	"github.com/heaptrace/heaptrace/model/pyobj"
 	"github.com/heaptrace/heaptrace/workload/python/syntax"
 )
@@ -416,8 +415,6 @@ func (in *Interp) sizeOf(v Value) int64 {
 	}
 	return 16
 }
-
-var _ = model.Addr(0)
 
 func bigFromFloat(f float64) *big.Int {
 	b, _ := big.NewFloat(f).Int(nil)

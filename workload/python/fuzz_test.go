@@ -1,6 +1,7 @@
 package python
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,7 +47,9 @@ func FuzzRun(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_ = in.Run()
+		if err := in.Run(); errors.Is(err, ErrInternal) {
+			t.Fatalf("running %q: %v", src, err)
+		}
 		if err := h.Check(); err != nil {
 			t.Fatalf("after running %q: %v", src, err)
 		}

@@ -59,6 +59,11 @@ var ErrLimit = errors.New("limit reached")
 // Options.Stop is closed.
 var ErrInterrupted = errors.New("interrupted")
 
+// ErrInternal is wrapped by the error a run returns when the interpreter
+// broke one of its own invariants (a bug): the user gets an error, never
+// a Go stack trace, and the trace up to there is kept.
+var ErrInternal = errors.New("heaptrace internal error (please report it)")
+
 // Interp runs one program on one heap.
 type Interp struct {
 	prog  *Program
@@ -164,6 +169,15 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 // Python exception is returned as a *PyError with its traceback; a limit
 // as an error wrapping ErrLimit.
 func (in *Interp) Run() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			line := 0
+			if n := len(in.frames); n > 0 {
+				line = in.frames[n-1].line
+			}
+			err = fmt.Errorf("%w: line %d: %v", ErrInternal, line, r)
+		}
+	}()
 	in.start = time.Now()
 	fn, ferr := in.fixed("function")
 	if ferr != nil {

@@ -1,8 +1,6 @@
 package python
 
-import (
-	"github.com/heaptrace/heaptrace/model"
-)
+import ()
 
 // This file defines iterators. GET_ITER makes one (a heap object of the
 // iterator's type) and drops the iterable's reference; each next returns
@@ -572,5 +570,3 @@ func (in *Interp) viewItems(v *dictView) ([]Value, error) {
 	}
 	return out, nil
 }
-
-var _ = model.Addr(0)
