@@ -1,7 +1,5 @@
 package python
 
-import ()
-
 // This file defines iterators. GET_ITER makes one (a heap object of the
 // iterator's type) and drops the iterable's reference; each next returns
 // a new reference, or nil at the end.
