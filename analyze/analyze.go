@@ -183,7 +183,7 @@ type replay struct {
 	types []string
 	sites []string
 
-	live                    map[uint64]liveObject
+	live                    liveTable
 	byType                  tallies
 	cur                     [numLayers]int64
 	peak                    [numLayers]int64
@@ -298,7 +298,7 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 		want:      want,
 		types:     h.Types,
 		sites:     h.Sites,
-		live:      make(map[uint64]liveObject),
+		live:      newLiveTable(),
 		byType:    tallies{t: make([]tally, len(h.Types))},
 		growth:    NewDownsampler(opts.Points),
 		setup:     h.Meta.SetupEvents,
@@ -483,7 +483,8 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 	}
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
-		if old, ok := p.live[addr]; ok {
+		if po := p.live.get(addr); po != nil {
+			old := *po
 			p.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, p.types[old.typ])
 			if !old.skip {
 				p.release(&old, seq, false)
@@ -497,13 +498,13 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		p.lastAlloc, p.lastAllocOK = addr, true
 		o.skip = !p.match(typ, site)
 		if o.skip {
-			p.live[addr] = o
+			p.live.put(addr, o)
 			return
 		}
 		if p.stacksOn {
 			o.stack = p.stacks.leaf(p, site)
 		}
-		p.live[addr] = o
+		p.live.put(addr, o)
 		p.matched++
 		t := &p.byType.t[typ]
 		if op == format.OpAlloc {
@@ -532,14 +533,15 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		p.acquire(&o, seq)
 		p.growth.Add(seq, p.cur[layerObjects])
 	case format.OpFree, format.OpReallocFrom:
-		old, ok := p.live[addr]
+		po := p.live.get(addr)
 		temp := op == format.OpFree && p.lastAllocOK && p.lastAlloc == addr
 		p.lastAllocOK = false
-		if !ok {
+		if po == nil {
 			p.notLive(seq, op, addr)
 			return
 		}
-		delete(p.live, addr)
+		old := *po
+		p.live.del(addr)
 		if op == format.OpFree {
 			p.recent[p.nRecent%recentFrees] = freed{addr, seq}
 			p.nRecent++
@@ -581,11 +583,12 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			p.growth.Add(seq, p.cur[layerObjects])
 		}
 	case format.OpCache, format.OpReuse:
-		old, ok := p.live[addr]
-		if !ok {
+		po := p.live.get(addr)
+		if po == nil {
 			p.notLive(seq, op, addr)
 			return
 		}
+		old := *po
 		if op == format.OpCache {
 			if !old.parked {
 				old.parked = true
@@ -598,7 +601,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 					}
 				}
 			}
-			p.live[addr] = old
+			*po = old
 			return
 		}
 		// reuse: a new object in the parked block, made here
@@ -626,7 +629,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			c.FreeList++
 			p.acquire(&o, seq)
 		}
-		p.live[addr] = o
+		*po = o
 	}
 }
 

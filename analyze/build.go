@@ -286,7 +286,7 @@ type leakGroup struct {
 
 func (p *replay) endState() endState {
 	e := endState{groups: map[uint64]*leakGroup{}, liveByType: make([]int64, len(p.types))}
-	for _, o := range p.live {
+	for _, o := range p.live.all() {
 		if o.skip {
 			continue
 		}

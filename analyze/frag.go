@@ -279,7 +279,7 @@ func (f *fragReplay) held(p *replay) []HeldArena {
 	if len(out) == 0 {
 		return []HeldArena{}
 	}
-	for addr, o := range p.live {
+	for addr, o := range p.live.all() {
 		pi, ok := f.pools[addr&^uint64(f.poolSize-1)]
 		if !ok {
 			continue
