@@ -244,9 +244,11 @@ func (r *Reader) NumBatches() int { return r.numBatches }
 // start and final once Next has returned io.EOF.
 func (r *Reader) Truncated() bool { return r.truncated }
 
-// Next fills b with the next batch, reusing b's memory, and returns io.EOF
-// after the last one. Batches are numbered from 0 in errors. A batch may
-// be empty: a trace without events holds one empty batch.
+// Next fills b with the next batch and returns io.EOF after the last one.
+// It reuses the memory of b's Op, Layer, Type and Site; Seq, Size, Block
+// and Addr are pointed at the decoded batch instead of copied, and later
+// calls do not overwrite them. Batches are numbered from 0 in errors. A
+// batch may be empty: a trace without events holds one empty batch.
 //
 // Next checks what it reads: ops and layers are mapped to this package's
 // codes by name, type and site indices must be inside the header's
@@ -318,19 +320,24 @@ func (r *Reader) fill(b *Batch, rec arrow.Record) error {
 		}
 	}
 
-	b.Seq = resize(b.Seq, n)
-	copy(b.Seq, rec.Column(r.cols[colSeq]).(*array.Uint64).Uint64Values())
+	// The 8-byte columns are used where Arrow decoded them, not copied:
+	// the record's buffers come from a Go allocator, whose memory stays
+	// valid after the record is released for as long as b holds it.
+	// Their capacity is cut at their length, so that appending to b
+	// copies rather than writing past the column.
+	seqs := rec.Column(r.cols[colSeq]).(*array.Uint64).Uint64Values()
+	b.Seq = seqs[:n:n]
 	for i, seq := range b.Seq {
 		if seq != r.seq+uint64(i) {
 			return errorf(ErrCorrupt, "row %d: seq %d, want %d", i, seq, r.seq+uint64(i))
 		}
 	}
-	b.Size = resize(b.Size, n)
-	copy(b.Size, rec.Column(r.cols[colSize]).(*array.Int64).Int64Values())
-	b.Block = resize(b.Block, n)
-	copy(b.Block, rec.Column(r.cols[colBlock]).(*array.Int64).Int64Values())
-	b.Addr = resize(b.Addr, n)
-	copy(b.Addr, rec.Column(r.cols[colAddr]).(*array.Uint64).Uint64Values())
+	sizes := rec.Column(r.cols[colSize]).(*array.Int64).Int64Values()
+	b.Size = sizes[:n:n]
+	blocks := rec.Column(r.cols[colBlock]).(*array.Int64).Int64Values()
+	b.Block = blocks[:n:n]
+	addrs := rec.Column(r.cols[colAddr]).(*array.Uint64).Uint64Values()
+	b.Addr = addrs[:n:n]
 
 	if err := r.fillOps(b, rec.Column(r.cols[colOp]).(*array.Dictionary)); err != nil {
 		return err
