@@ -45,6 +45,14 @@ func init() {
 		run:          fragmentation,
 	})
 	register(&Workload{
+		Name: "steady",
+		Description: "a service's steady state: a fixed working set of 10,000 records (a str, a tuple, a list) " +
+			"of which one is replaced per step, forever: the trace grows with the steps, the live heap does not",
+		DefaultScale: 100000,
+		sites:        []string{"<module>", "make_record", "drop_record"},
+		run:          steady,
+	})
+	register(&Workload{
 		Name: "big-strings",
 		Description: "strings over 512 bytes go to malloc, not pymalloc: a list of 4 KiB strings " +
 			"built and dropped twice, showing the malloc heap grow, trim and the mmap threshold",
@@ -228,6 +236,59 @@ func bigStrings(e *env, n int) error {
 		for _, s := range strs {
 			o.Strs.Free(s)
 		}
+	}
+	return nil
+}
+
+// steady replaces one record of a fixed working set per step.
+func steady(e *env, n int) error {
+	o := e.o
+	const working = 10000
+	type record struct {
+		key, tup model.Addr
+		list     *pyobj.List
+	}
+	set := make([]record, working)
+	make1 := func(i int) (record, error) {
+		e.at("make_record")
+		k, err := strKey(o, "record-", i)
+		if err != nil {
+			return record{}, err
+		}
+		t, err := o.Tuples.New(3)
+		if err != nil {
+			return record{}, err
+		}
+		l, err := o.Lists.New(0)
+		if err != nil {
+			return record{}, err
+		}
+		for j := 0; j < i%7; j++ {
+			if err := o.Lists.Resize(l, l.Len+1); err != nil {
+				return record{}, err
+			}
+		}
+		return record{k, t, l}, nil
+	}
+	for i := range set {
+		r, err := make1(i)
+		if err != nil {
+			return err
+		}
+		set[i] = r
+	}
+	for step := 0; step < n; step++ {
+		i := step % working
+		e.at("drop_record")
+		old := set[i]
+		o.Lists.Free(old.list)
+		o.Tuples.Free(old.tup, 3)
+		o.Strs.Free(old.key)
+		r, err := make1(working + step)
+		if err != nil {
+			return err
+		}
+		set[i] = r
 	}
 	return nil
 }
