@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math/big"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 	"github.com/heaptrace/heaptrace/model"
 )
 
-// calibration is testdata/cpython-3.11.json, measured on the real
+// calibration is testdata/cpython-X.Y.json, measured on the real
 // interpreter by testdata/calibrate.py (see testdata/README.md).
 type calibration struct {
 	Python string `json:"python"`
@@ -40,8 +41,32 @@ type built struct{ sizeof int64 }
 
 type recipe func(t *testing.T, o *Objects, arg string) built
 
+// TestCalibration replays every row of every profile's calibration table
+// through that profile's allocators.
 func TestCalibration(t *testing.T) {
-	data, err := os.ReadFile("testdata/cpython-3.11.json")
+	for _, p := range Profiles() {
+		t.Run(p.Version, func(t *testing.T) { testCalibration(t, p) })
+	}
+}
+
+// TestCalibrationTables checks that every profile has its table and every
+// table its profile.
+func TestCalibrationTables(t *testing.T) {
+	files, err := filepath.Glob("testdata/cpython-*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range files {
+		got = append(got, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "cpython-"), ".json"))
+	}
+	if want := Versions(); !slices.Equal(got, want) {
+		t.Errorf("calibration tables for %v, profiles for %v", got, want)
+	}
+}
+
+func testCalibration(t *testing.T, p Profile) {
+	data, err := os.ReadFile("testdata/" + p.Name + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +74,8 @@ func TestCalibration(t *testing.T) {
 	if err := json.Unmarshal(data, &cal); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(cal.Python, "3.11.") {
-		t.Fatalf("calibration measured on %s, want 3.11", cal.Python)
+	if !strings.HasPrefix(cal.Python, p.Version+".") {
+		t.Fatalf("calibration measured on %s, want %s", cal.Python, p.Version)
 	}
 	checked := map[string]int{}
 	for _, row := range cal.Rows {
@@ -85,7 +110,7 @@ func TestCalibration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := New(h, CPython311())
+		o := New(h, p)
 		b := r(t, o, arg)
 		o.ClearFreeLists() // the measurement runs gc.collect() before its snapshot
 		var got []int64
@@ -171,11 +196,13 @@ func strRecipe(kind StrKind) recipe {
 		if !o.Strs.Cached(kind, n) {
 			must[model.Addr](t)(o.Strs.New(kind, n))
 		}
-		k := kind
-		if n == 0 {
-			k = StrASCII // '' is the one empty string, compact ASCII
+		switch {
+		case n == 0:
+			return built{o.Strs.SizeOf(StrASCII, 0)} // '' is the one empty string, compact ASCII
+		case o.Strs.Cached(kind, n):
+			return built{o.Strs.SingletonSizeOf(kind)}
 		}
-		return built{o.Strs.SizeOf(k, n)}
+		return built{o.Strs.SizeOf(kind, n)}
 	}
 }
 
@@ -192,7 +219,19 @@ func fixed(parts ...func(o *Objects) (model.Addr, error)) recipe {
 	}
 }
 
-func obj(name string, size int64) func(o *Objects) (model.Addr, error) {
+// obj is a fixed-size object of the profile's size for its type.
+func obj(name string) func(o *Objects) (model.Addr, error) {
+	return func(o *Objects) (model.Addr, error) {
+		size, ok := o.Profile.FixedSizes[name]
+		if !ok {
+			return 0, fmt.Errorf("no fixed size for %s", name)
+		}
+		return o.Fixed.New(name, size)
+	}
+}
+
+// objSized is an object of a type the interpreter does not model.
+func objSized(name string, size int64) func(o *Objects) (model.Addr, error) {
 	return func(o *Objects) (model.Addr, error) { return o.Fixed.New(name, size) }
 }
 
@@ -228,7 +267,7 @@ var recipes = map[string]recipe{
 		must[model.Addr](t)(o.Floats.New())
 		return built{o.Floats.SizeOf()}
 	},
-	"complex":    fixed(obj("complex", 32)),
+	"complex":    fixed(objSized("complex", 32)),
 	"str.ascii":  strRecipe(StrASCII),
 	"str.latin1": strRecipe(StrLatin1),
 	"str.bmp":    strRecipe(StrBMP),
@@ -294,12 +333,14 @@ var recipes = map[string]recipe{
 	},
 	"str.split": func(t *testing.T, o *Objects, arg string) built { // ' '.join(['ab']*n).split()
 		n := atoi(t, arg)
-		l := must[*List](t)(o.Lists.New(o.Profile.ListSplitPrealloc))
+		length := max(3*n-1, 0)
+		prealloc := o.Profile.SplitPrealloc(length, 0, -1)
+		l := must[*List](t)(o.Lists.New(prealloc))
 		for i := 0; i < n; i++ {
 			if n > 1 { // a string with nothing to split is put in the list itself
 				must[model.Addr](t)(o.Strs.New(StrASCII, 2))
 			}
-			if i >= o.Profile.ListSplitPrealloc {
+			if i >= prealloc {
 				appendN(t, o, l, 1)
 			}
 		}
@@ -358,23 +399,23 @@ var recipes = map[string]recipe{
 		}
 		return built{o.Sets.SizeOf(s)}
 	},
-	"function":         fixed(obj("function", 152)),
-	"lambda":           fixed(obj("function", 152)),
-	"cell":             fixed(obj("function", 152), tuple(1), obj("cell", 40)),
-	"range":            fixed(obj("range", 48)),
-	"range_big":        fixed(obj("range", 48), func(o *Objects) (model.Addr, error) { return o.Ints.New(1, IntFromLong) }),
-	"list_iterator":    fixed(obj("list_iterator", 48)),
-	"range_iterator":   fixed(obj("range_iterator", 48)),
-	"tuple_iterator":   fixed(obj("tuple_iterator", 48)),
-	"str_iterator":     fixed(obj("str_ascii_iterator", 48)),
-	"dict_keyiterator": fixed(obj("dict_keyiterator", 72)),
-	"set_iterator":     fixed(obj("set_iterator", 64)),
-	"enumerate":        fixed(obj("enumerate", 72), obj("list_iterator", 48), tuple(2)),
-	"zip":              fixed(obj("zip", 64), obj("list_iterator", 48), obj("list_iterator", 48), tuple(2), tuple(2)),
-	"reversed_list":    fixed(obj("list_reverseiterator", 48)),
-	"bound_method":     fixed(obj("builtin_function_or_method", 72)),
-	"bound_method_py":  fixed(obj("method", 64)),
-	"slice":            fixed(obj("slice", 56)),
+	"function":         fixed(obj("function")),
+	"lambda":           fixed(obj("function")),
+	"cell":             fixed(obj("function"), tuple(1), obj("cell")),
+	"range":            fixed(obj("range")),
+	"range_big":        fixed(obj("range"), func(o *Objects) (model.Addr, error) { return o.Ints.New(1, IntFromLong) }),
+	"list_iterator":    fixed(obj("list_iterator")),
+	"range_iterator":   fixed(obj("range_iterator")),
+	"tuple_iterator":   fixed(obj("tuple_iterator")),
+	"str_iterator":     fixed(obj("str_ascii_iterator")),
+	"dict_keyiterator": fixed(obj("dict_keyiterator")),
+	"set_iterator":     fixed(obj("set_iterator")),
+	"enumerate":        fixed(obj("enumerate"), obj("list_iterator"), tuple(2)),
+	"zip":              fixed(obj("zip"), obj("list_iterator"), obj("list_iterator"), tuple(2), tuple(2)),
+	"reversed_list":    fixed(obj("list_reverseiterator")),
+	"bound_method":     fixed(obj("builtin_function_or_method")),
+	"bound_method_py":  fixed(obj("method")),
+	"slice":            fixed(obj("slice")),
 }
 
 func dictInserts(strKeys bool) recipe {

@@ -22,10 +22,23 @@
 // table to general, set's fill*5 >= mask*3 with the real probe sequence
 // (dummy slots are reused, so set growth depends on hash values), and the
 // constructors' presizing (list_preallocate_exact, dict_new_presized,
-// set_merge). Profile holds every number; CPython311 is the calibrated one.
+// set_merge).
+//
+// # Profiles
+//
+// Profile holds every number, and the few behaviours that differ between
+// CPython versions as named fields (ListResizeFreesEmpty,
+// InlineComprehensions, InstanceValuesInline...), which the allocators
+// and the interpreter consult; nothing branches on a version string.
+// CPython311, CPython312 and CPython313 are the calibrated profiles; each
+// later one starts from the one before and changes what was measured to
+// change (the str headers lost wstr in 3.12, functions grew to 160 bytes,
+// instances keep their values inline in 3.13...). LookupProfile finds
+// one by version.
 //
 // The numbers are measured, not assumed: testdata/calibrate.py asks the
 // real interpreter for sys.getsizeof and tracemalloc's request sizes of
-// 1567 objects and TestCalibration replays each row through these
-// allocators.
+// 1567 objects, once per version (testdata/cpython-3.11.json, -3.12,
+// -3.13), and TestCalibration replays each row of each table through its
+// profile's allocators.
 package pyobj

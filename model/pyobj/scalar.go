@@ -178,6 +178,16 @@ func (a *StrAllocator) SizeOf(kind StrKind, length int) int64 {
 	}
 }
 
+// SingletonSizeOf returns sys.getsizeof of a cached one-character str of
+// this kind (ASCII or latin-1).
+func (a *StrAllocator) SingletonSizeOf(kind StrKind) int64 {
+	n := a.SizeOf(kind, 1)
+	if kind == StrLatin1 && a.p.Latin1SingletonUTF8 {
+		n += 3 // two UTF-8 bytes and a NUL
+	}
+	return n
+}
+
 // New allocates a str. Callers check Cached first.
 func (a *StrAllocator) New(kind StrKind, length int) (model.Addr, error) {
 	return a.h.Malloc(a.typ, a.SizeOf(kind, length))

@@ -153,7 +153,9 @@ func (a *ListAllocator) PreallocateExact(l *List, n int) error {
 // Resize is list_resize: make room for newLen items. The array is
 // reallocated only when it is too small or less than half used; it then
 // gets newLen + newLen/8 + 6 slots rounded down to a multiple of 4, or
-// exactly newLen rounded up to 4 when the jump is larger than that.
+// exactly newLen rounded up to 4 when the jump is larger than that. At 0
+// items the array becomes a 0-byte block, or is freed
+// (Profile.ListResizeFreesEmpty).
 func (a *ListAllocator) Resize(l *List, newLen int) error {
 	if l.Allocated >= newLen && newLen >= l.Allocated>>1 {
 		l.Len = newLen
@@ -168,6 +170,10 @@ func (a *ListAllocator) Resize(l *List, newLen int) error {
 	}
 	if l.Items == 0 && capacity == 0 {
 		l.Len = 0
+		return nil
+	}
+	if capacity == 0 && a.p.ListResizeFreesEmpty {
+		a.Clear(l)
 		return nil
 	}
 	if err := a.setItems(l, capacity); err != nil {

@@ -49,7 +49,7 @@ func (in *Interp) xdecref(v Value) {
 
 // fixed allocates a fixed-size object of a named type.
 func (in *Interp) fixed(name string) (model.Addr, error) {
-	size, ok := fixedSizes[name]
+	size, ok := in.o.Profile.FixedSizes[name]
 	if !ok {
 		panic("python: no size for " + name)
 	}
@@ -70,43 +70,6 @@ func (in *Interp) freeFixed(name string, a model.Addr) {
 	}
 }
 
-// fixedSizes are the requests (and sys.getsizeof) of fixed-size objects in
-// CPython 3.11, measured (model/pyobj/testdata).
-var fixedSizes = map[string]int64{
-	"function":                   152,
-	"cell":                       40,
-	"range":                      48,
-	"range_iterator":             48,
-	"longrange_iterator":         64,
-	"list_iterator":              48,
-	"list_reverseiterator":       48,
-	"tuple_iterator":             48,
-	"str_ascii_iterator":         48,
-	"str_iterator":               48,
-	"bytes_iterator":             48,
-	"dict_keyiterator":           72,
-	"dict_valueiterator":         72,
-	"dict_itemiterator":          72,
-	"dict_keys":                  40,
-	"dict_values":                40,
-	"dict_items":                 40,
-	"set_iterator":               64,
-	"enumerate":                  72,
-	"zip":                        64,
-	"map":                        48,
-	"filter":                     48,
-	"reversed":                   48,
-	"generator":                  200,
-	"builtin_function_or_method": 72,
-	"method":                     64,
-	"slice":                      56,
-	"exception":                  72,
-	"traceback":                  64,
-	"frame":                      112,
-	"instance":                   56,
-	"type":                       960,
-}
-
 // gcTypes are the fixed-size types the cyclic collector tracks; their
 // allocations count towards its generation-0 threshold.
 var gcTypes = map[string]bool{
@@ -117,16 +80,6 @@ var gcTypes = map[string]bool{
 	"reversed": true, "generator": true, "builtin_function_or_method": true, "method": true,
 	"exception": true, "traceback": true, "frame": true, "instance": true, "type": true,
 	"str_ascii_iterator": false,
-}
-
-// FixedTypes lists the type names of fixed-size objects, for declaring
-// them before recording.
-func FixedTypes() []string {
-	names := make([]string, 0, len(fixedSizes))
-	for n := range fixedSizes {
-		names = append(names, n)
-	}
-	return names
 }
 
 // ---- int ----

@@ -31,8 +31,16 @@ var interpreterRows = map[string]struct{ setup, src string }{
 
 const attrClass = "class D:\n    def __init__(self):\n        self.a = 1\n        self.b = 2\n    def m(self):\n        pass\n"
 
+// TestInterpreterCalibration runs the interpreter's rows of every
+// profile's calibration table on that profile.
 func TestInterpreterCalibration(t *testing.T) {
-	data, err := os.ReadFile("../../model/pyobj/testdata/cpython-3.11.json")
+	for _, p := range pyobj.Profiles() {
+		t.Run(p.Version, func(t *testing.T) { testInterpreterCalibration(t, p) })
+	}
+}
+
+func testInterpreterCalibration(t *testing.T, p pyobj.Profile) {
+	data, err := os.ReadFile("../../model/pyobj/testdata/" + p.Name + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +65,7 @@ func TestInterpreterCalibration(t *testing.T) {
 		seen++
 		tr := model.NewTracemalloc()
 		h, _ := model.NewHeap(model.DefaultConfig(), tr)
-		o := pyobj.New(h, pyobj.CPython311())
+		o := pyobj.New(h, p)
 		opts := Options{}
 		if r.setup != "" {
 			sp, err := Parse("<setup>", []byte(r.setup))
@@ -66,11 +74,11 @@ func TestInterpreterCalibration(t *testing.T) {
 			}
 			opts.Setup = sp
 		}
-		p, err := Parse("snippet.py", []byte(r.src))
+		prog, err := Parse("snippet.py", []byte(r.src))
 		if err != nil {
 			t.Fatal(err)
 		}
-		in, err := p.Declare(o, opts)
+		in, err := prog.Declare(o, opts)
 		if err != nil {
 			t.Fatalf("%s: set-up: %v", row.Case, err)
 		}

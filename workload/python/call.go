@@ -366,14 +366,17 @@ func (in *Interp) callFunction(f *Function, args []Value, kws []kwArg) (Value, e
 
 // makeCells is MAKE_CELL and COPY_FREE_VARS: new cells for the frame's
 // captured locals (holding the parameter if it is one), and the closure's
-// cells for its free variables.
+// cells for its free variables (f is nil for an inlined comprehension,
+// whose caller has put them in fr.cells already).
 func (in *Interp) makeCells(fr *Frame, f *Function) error {
 	code := fr.code
 	if len(code.cells) == 0 && len(code.frees) == 0 {
 		return nil
 	}
-	fr.cells = map[string]*Cell{}
-	if f.closure != nil {
+	if fr.cells == nil {
+		fr.cells = map[string]*Cell{}
+	}
+	if f != nil && f.closure != nil {
 		for i, n := range code.frees {
 			fr.cells[n] = incref(f.closure.items[i]).(*Cell)
 		}
@@ -529,12 +532,16 @@ func plural(n int) string {
 // evalComprehension runs a comprehension as CPython 3.11 does: a function
 // object, the first iterable's iterator made outside, then a call in which
 // the result is built; a generator expression instead returns a generator
-// object that runs the loops lazily.
+// object that runs the loops lazily. An inlined comprehension (3.12+)
+// makes no function: the iterator, then the loops in the current frame.
 func (in *Interp) evalComprehension(fr *Frame, e syntax.Expr) (Value, error) {
 	code := in.prog.codes[e]
-	f, err := in.makeFunction(fr, code)
-	if err != nil {
-		return nil, err
+	var f *Function
+	if !code.inlined {
+		var err error
+		if f, err = in.makeFunction(fr, code); err != nil {
+			return nil, err
+		}
 	}
 	var gens []*syntax.Comprehension
 	switch e := e.(type) {
@@ -549,13 +556,16 @@ func (in *Interp) evalComprehension(fr *Frame, e syntax.Expr) (Value, error) {
 	}
 	src, err := in.eval(fr, gens[0].Iter)
 	if err != nil {
-		in.decref(f)
+		in.xdecref(f)
 		return nil, err
 	}
 	it, err := in.getIter(src)
 	if err != nil {
-		in.decref(f)
+		in.xdecref(f)
 		return nil, err
+	}
+	if code.inlined {
+		return in.inlineComprehension(fr, code, it, e, gens)
 	}
 	if code.kind == codeGenExpr {
 		g, err := in.newGenerator(f, it, gens, e.(*syntax.GeneratorExp).Elt)
@@ -580,16 +590,69 @@ func (in *Interp) callComprehension(f *Function, it iterator, e syntax.Expr, gen
 	caller := in.h.CurrentSite()
 	in.setSite(fr, code.pos.Line)
 	var result Value
+	_, err := in.runFrame(fr, func() (ctl, error) { return ctlNone, in.buildComprehension(fr, e, gens, &result) })
+	in.clearFrame(fr)
+	in.h.SetSite(caller)
+	in.h.Return()
+	if err != nil {
+		if result != nil {
+			in.decref(result)
+		}
+		return nil, err
+	}
+	return result, nil
+}
+
+// inlineComprehension runs an inlined comprehension (PEP 709) in outer:
+// its own frame holds its iterator and variables, reaches outer's
+// variables directly (nameOuter) and outer's cells for its free ones; no
+// function, no closure tuple, no call.
+func (in *Interp) inlineComprehension(outer *Frame, code *Code, it iterator, e syntax.Expr, gens []*syntax.Comprehension) (Value, error) {
+	fr := &Frame{code: code, globals: outer.globals, locals: make([]Value, len(code.locals)), outer: outer}
+	fr.locals[0] = it
+	if len(code.frees) > 0 || len(code.cells) > 0 {
+		fr.cells = map[string]*Cell{}
+		for _, n := range code.frees {
+			c := outer.cells[n]
+			if c == nil {
+				in.clearFrame(fr)
+				return nil, in.raise("SystemError", "no cell for %s", n)
+			}
+			fr.cells[n] = incref(c).(*Cell)
+		}
+		if err := in.makeCells(fr, nil); err != nil {
+			in.clearFrame(fr)
+			return nil, err
+		}
+	}
+	caller := in.h.CurrentSite()
+	in.setSite(fr, code.pos.Line)
+	var result Value
+	err := in.buildComprehension(fr, e, gens, &result)
+	in.clearFrame(fr)
+	in.h.SetSite(caller)
+	if err != nil {
+		if result != nil {
+			in.decref(result)
+		}
+		return nil, err
+	}
+	return result, nil
+}
+
+// buildComprehension makes a list, set or dict comprehension's result in
+// *result and runs its loops in fr.
+func (in *Interp) buildComprehension(fr *Frame, e syntax.Expr, gens []*syntax.Comprehension, result *Value) error {
 	var add func() error
-	_, err := in.runFrame(fr, func() (ctl, error) {
+	{
 		var err error
 		switch e := e.(type) {
 		case *syntax.ListComp:
 			var l *List
 			if l, err = in.newList(); err != nil {
-				return ctlNone, err
+				return err
 			}
-			result = l
+			*result = l
 			add = func() error {
 				v, err := in.eval(fr, e.Elt)
 				if err != nil {
@@ -600,9 +663,9 @@ func (in *Interp) callComprehension(f *Function, it iterator, e syntax.Expr, gen
 		case *syntax.SetComp:
 			var s *Set
 			if s, err = in.newSet(false); err != nil {
-				return ctlNone, err
+				return err
 			}
-			result = s
+			*result = s
 			add = func() error {
 				v, err := in.eval(fr, e.Elt)
 				if err != nil {
@@ -613,9 +676,9 @@ func (in *Interp) callComprehension(f *Function, it iterator, e syntax.Expr, gen
 		case *syntax.DictComp:
 			var d *Dict
 			if d, err = in.newDict(); err != nil {
-				return ctlNone, err
+				return err
 			}
-			result = d
+			*result = d
 			add = func() error {
 				k, err := in.eval(fr, e.Key)
 				if err != nil {
@@ -629,18 +692,8 @@ func (in *Interp) callComprehension(f *Function, it iterator, e syntax.Expr, gen
 				return in.dictSet(d, k, v)
 			}
 		}
-		return ctlNone, in.compLoops(fr, gens, 0, fr.locals[0].(iterator), add)
-	})
-	in.clearFrame(fr)
-	in.h.SetSite(caller)
-	in.h.Return()
-	if err != nil {
-		if result != nil {
-			in.decref(result)
-		}
-		return nil, err
 	}
-	return result, nil
+	return in.compLoops(fr, gens, 0, fr.locals[0].(iterator), add)
 }
 
 // compLoops runs clause i of a comprehension over it (borrowed).

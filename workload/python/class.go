@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/heaptrace/heaptrace/model"
 	"github.com/heaptrace/heaptrace/model/pyobj"
 	"github.com/heaptrace/heaptrace/workload/python/syntax"
 )
@@ -13,7 +14,10 @@ import (
 // Instances follow 3.11's managed dicts: a 56-byte object and a separate
 // values array sized by the class's shared keys (30 slots at first, one
 // fewer for each new instance, never below the attributes in use):
-// new_values asks for round8(size+2) + 8*size bytes.
+// new_values asks for round8(size+2) + 8*size bytes. With
+// Profile.InstanceValuesInline (3.13) the values live in the object's
+// block: round8(size) + 8*(size+1) bytes more, sized before the keys give
+// up their slot.
 
 const sharedKeysMax = 30 // SHARED_KEYS_MAX_SIZE
 
@@ -40,12 +44,6 @@ func (c *Class) lookup(name string) (Value, bool) {
 	}
 	return nil, false
 }
-
-// classFixedBlocks are the blocks type_new allocates for a class whatever
-// its body (measured on CPython 3.11.7: the type object, its instances'
-// shared keys, the mro and bases tuples, descriptors, the subclass
-// registration...); the type's own dict comes on top.
-var classFixedBlocks = []int64{960, 768, 32, 48, 56, 64, 64, 64, 80}
 
 // execClass runs a class body as CPython does: a namespace dict holding
 // __module__ and __qualname__ and then the body's names, run by the body's
@@ -80,7 +78,11 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 		in.freeFixed("function", fnAddr)
 		return err
 	}
-	for _, k := range []string{"__module__", "__qualname__"} {
+	names := []string{"__module__", "__qualname__"}
+	if in.o.Profile.ClassStaticAttributes {
+		names = append(names, "__firstlineno__")
+	}
+	for _, k := range names {
 		if err := in.dictSet(ns, in.internName(k), in.internName(st.Name)); err != nil {
 			in.decref(ns)
 			in.freeFixed("function", fnAddr)
@@ -90,7 +92,14 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 	cfr := &Frame{code: code, globals: fr.globals, classNS: ns}
 	in.h.Call()
 	caller := in.h.CurrentSite()
-	_, err = in.runFrame(cfr, func() (ctl, error) { return in.execBlock(cfr, st.Body) })
+	_, err = in.runFrame(cfr, func() (ctl, error) {
+		c, err := in.execBlock(cfr, st.Body)
+		if err == nil && in.o.Profile.ClassStaticAttributes {
+			// a constant tuple of the names methods assign on self
+			err = in.dictSet(ns, in.internName("__static_attributes__"), in.emptyTuple)
+		}
+		return c, err
+	})
 	in.h.SetSite(caller)
 	in.h.Return()
 	in.freeFixed("function", fnAddr)
@@ -101,7 +110,7 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 	cls := &Class{name: st.Name, bases: bases, attrs: map[string]Value{}, typeID: in.h.Type(st.Name)}
 	for _, e := range ns.entries {
 		if e.live {
-			if k := e.key.(*Str).s; k != "__module__" && k != "__qualname__" {
+			if k := e.key.(*Str).s; !classNamespaceName[k] {
 				cls.attrs[k] = incref(e.val)
 			}
 		}
@@ -119,14 +128,17 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 		}
 	}
 	// type_new_set_names works on a copy of the type's dict
-	names, err := in.dictCopy(tdict)
+	names2, err := in.dictCopy(tdict)
 	if err != nil {
 		in.decref(tdict)
 		return err
 	}
-	in.decref(names)
+	in.decref(names2)
+	// the blocks type_new allocates whatever the body (the type object,
+	// its instances' shared keys, the mro and bases tuples,
+	// descriptors...)
 	typ := in.h.Type("type")
-	for _, size := range classFixedBlocks {
+	for _, size := range in.o.Profile.ClassBlocks {
 		a, err := in.h.Malloc(typ, size)
 		if err != nil {
 			in.decref(cls)
@@ -139,24 +151,44 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 	return in.storeName(fr, st.Name, cls)
 }
 
+// classNamespaceName are the names a class body stores that do not become
+// class attributes the model looks up.
+var classNamespaceName = map[string]bool{"__module__": true, "__qualname__": true, "__firstlineno__": true, "__static_attributes__": true}
+
 // instantiate is C(...): the object, its values array, then __init__.
 func (in *Interp) instantiate(c *Class, args []Value, kws []kwArg) (Value, error) {
 	if c.name == "object" {
 		return nil, in.typeError("heaptrace cannot instantiate object")
 	}
-	a, err := in.fixed("instance")
-	if err != nil {
-		return nil, err
-	}
-	if c.usable > 1 {
-		c.usable--
-	}
-	size := int64(len(c.keyOrder) + c.usable)
-	vals := (size+2+7)/8*8 + 8*size
-	va, err := in.h.Malloc(in.h.Type("instance.values"), vals)
-	if err != nil {
-		in.freeFixed("instance", a)
-		return nil, in.memoryError(err)
+	var a, va model.Addr
+	var vals int64
+	if in.o.Profile.InstanceValuesInline {
+		// one block: the object and its inline values (_PyInlineValuesSize)
+		size := int64(len(c.keyOrder) + c.usable)
+		vals = (size+7)/8*8 + 8*(size+1)
+		var err error
+		if a, err = in.o.Fixed.New("instance", in.o.Profile.FixedSizes["instance"]+vals); err != nil {
+			return nil, in.memoryError(err)
+		}
+		in.gcTrack("instance")
+		if c.usable > 1 {
+			c.usable--
+		}
+	} else {
+		var err error
+		if a, err = in.fixed("instance"); err != nil {
+			return nil, err
+		}
+		if c.usable > 1 {
+			c.usable--
+		}
+		size := int64(len(c.keyOrder) + c.usable)
+		vals = (size+2+7)/8*8 + 8*size
+		va, err = in.h.Malloc(in.h.Type("instance.values"), vals)
+		if err != nil {
+			in.freeFixed("instance", a)
+			return nil, in.memoryError(err)
+		}
 	}
 	inst := &Instance{Obj: Obj{rc: 1, addr: a}, class: incref(c).(*Class), attrs: map[string]Value{}, values: va, vals: vals}
 	in.h.Reuse(a, c.typeID) // the object's type is the class
@@ -189,7 +221,9 @@ func (in *Interp) deallocInstance(v *Instance) {
 			in.decref(x)
 		}
 	}
-	in.h.Free(v.values)
+	if v.values != 0 {
+		in.h.Free(v.values)
+	}
 	in.untrack(v)
 	in.freeFixed("instance", v.addr)
 	in.decref(v.class)
@@ -386,6 +420,9 @@ func (in *Interp) sizeOf(v Value) int64 {
 		if x.n == 0 {
 			return o.Strs.SizeOf(pyobj.StrASCII, 0)
 		}
+		if x.static && o.Strs.Cached(x.kind, x.n) {
+			return o.Strs.SingletonSizeOf(x.kind)
+		}
 		return o.Strs.SizeOf(x.kind, x.n)
 	case *Bytes:
 		return o.Bytes.SizeOf(len(x.b))
@@ -400,15 +437,15 @@ func (in *Interp) sizeOf(v Value) int64 {
 	case *NoneType:
 		return 16
 	case *Function:
-		return fixedSizes["function"]
+		return in.o.Profile.FixedSizes["function"]
 	case *Cell:
-		return fixedSizes["cell"]
+		return in.o.Profile.FixedSizes["cell"]
 	case *Instance:
-		return fixedSizes["instance"]
+		return in.o.Profile.FixedSizes["instance"]
 	case *Range:
-		return fixedSizes["range"]
+		return in.o.Profile.FixedSizes["range"]
 	case *boundMethod:
-		return fixedSizes["method"]
+		return in.o.Profile.FixedSizes["method"]
 	}
 	if h := v.header(); h.addr != 0 {
 		return in.h.SizeOf(h.addr)

@@ -11,6 +11,12 @@ import (
 // objects (the module, each def, lambda and comprehension), resolves every
 // name to a local, cell, free or global variable as CPython's symtable
 // does, and lists every source site where code runs.
+//
+// With inlined comprehensions (Profile.InlineComprehensions, PEP 709) a
+// list, set or dict comprehension still gets a Code of its own, marked
+// inlined: it runs without a function object, in the enclosing frame's
+// name, and a variable of the enclosing function it uses is reached
+// there (nameOuter) instead of through a cell.
 
 type scope struct {
 	code      *Code
@@ -29,6 +35,7 @@ type scope struct {
 
 type compiler struct {
 	file   string
+	inline bool // comprehensions are inlined (PEP 709)
 	codes  map[syntax.Node]*Code
 	scopes []*scope
 	err    error
@@ -48,9 +55,10 @@ func newScope(c *Code, parent *scope) *scope {
 }
 
 // compile builds the code objects of f. It returns the module's code and a
-// table from each def, lambda and comprehension node to its code.
-func compile(f *syntax.File) (*Code, map[syntax.Node]*Code, error) {
-	c := &compiler{file: f.Name, codes: map[syntax.Node]*Code{}}
+// table from each def, lambda and comprehension node to its code. inline
+// says whether comprehensions are inlined.
+func compile(f *syntax.File, inline bool) (*Code, map[syntax.Node]*Code, error) {
+	c := &compiler{file: f.Name, inline: inline, codes: map[syntax.Node]*Code{}}
 	mod := &Code{name: "<module>", qualname: "<module>", file: f.Name, kind: codeModule, pos: syntax.Pos{Line: 1, Col: 1}, body: f.Body}
 	root := newScope(mod, nil)
 	c.stmts(root, f.Body)
@@ -209,6 +217,9 @@ func (c *compiler) stmt(s *scope, st syntax.Stmt) {
 }
 
 func (c *compiler) qualname(s *scope, name string) string {
+	for s.code.inlined {
+		s = s.parent
+	}
 	if s.code.kind == codeModule {
 		return name
 	}
@@ -384,6 +395,15 @@ func (c *compiler) comprehension(s *scope, node syntax.Expr, name string, gens [
 	}
 	c.expr(s, gens[0].Iter)
 	code := &Code{name: name, qualname: c.qualname(s, name), file: c.file, kind: kind, pos: node.Position(), comp: node}
+	if c.inline && kind == codeComprehension {
+		// its sites are those of the code it runs in
+		code.inlined = true
+		t := s
+		for t.code.inlined {
+			t = t.parent
+		}
+		code.qualname = t.code.qualname
+	}
 	cs := newScope(code, s)
 	c.codes[node] = code
 	c.scopes = append(c.scopes, cs)
@@ -446,6 +466,7 @@ func (c *compiler) resolve(s *scope) {
 		case s.declNonl[n] || s.freeNames[n]:
 			code.scope[n] = nameFree
 			c.capture(s, n)
+			code.scope[n] = nameFree
 		case s.assigned[n]:
 			if _, ok := code.slot[n]; !ok {
 				code.slot[n] = len(code.locals)
@@ -453,8 +474,8 @@ func (c *compiler) resolve(s *scope) {
 			}
 			code.scope[n] = nameLocal
 		default:
-			if c.capture(s, n) {
-				code.scope[n] = nameFree
+			if k, ok := c.capture(s, n); ok {
+				code.scope[n] = k
 			} else {
 				code.scope[n] = nameImplicitGlobal
 			}
@@ -464,18 +485,24 @@ func (c *compiler) resolve(s *scope) {
 
 // capture looks for n in the enclosing function scopes of s. When found,
 // the defining scope makes it a cell and every scope between passes it
-// down as a free variable.
-func (c *compiler) capture(s *scope, n string) bool {
+// down as a free variable (nameFree), unless s and every scope between are
+// inlined comprehensions: those reach the defining frame's variable itself
+// (nameOuter), and nothing becomes a cell.
+func (c *compiler) capture(s *scope, n string) (nameKind, bool) {
 	var path []*scope
+	inlined := s.code.inlined
 	for p := s.parent; p != nil; p = p.parent {
 		if p.class {
 			continue
 		}
 		if !p.funcLike {
-			return false
+			return 0, false
 		}
 		if p.declGlob[n] {
-			return false
+			return 0, false
+		}
+		if p.assigned[n] && !p.declNonl[n] && inlined {
+			return nameOuter, true
 		}
 		if p.assigned[n] && !p.declNonl[n] {
 			p.code.cells[n] = true
@@ -491,11 +518,12 @@ func (c *compiler) capture(s *scope, n string) bool {
 					q.code.scope[n] = nameFree
 				}
 			}
-			return true
+			return nameFree, true
 		}
+		inlined = inlined && p.code.inlined
 		path = append(path, p)
 	}
-	return false
+	return 0, false
 }
 
 func (s *scope) cellNames() map[string]bool { return s.code.cells }

@@ -567,7 +567,7 @@ func (in *Interp) newSlice(lo, hi, step Value) (Value, error) {
 		in.h.Reuse(c.addr, in.h.Type("slice"))
 		s.addr = c.addr
 	} else {
-		a, err := in.o.Fixed.New("slice", fixedSizes["slice"])
+		a, err := in.o.Fixed.New("slice", in.o.Profile.FixedSizes["slice"])
 		if err != nil {
 			in.decref(lo)
 			in.decref(hi)

@@ -1,6 +1,9 @@
-// Package python runs Python 3 scripts on the heap model with CPython
-// 3.11's memory behaviour: every object is allocated through its per-type
+// Package python runs Python 3 scripts on the heap model with the memory
+// behaviour of a CPython version (3.11, 3.12 or 3.13: the pyobj.Profile of
+// the heap's objects): every object is allocated through its per-type
 // allocator (model/pyobj), and freed exactly when CPython would free it.
+// What follows describes 3.11; "Versions" below lists what the later
+// profiles change.
 //
 // # How
 //
@@ -28,6 +31,19 @@
 // sized by their class's shared keys; and the cyclic collector, with 3.11's
 // thresholds (700, 10, 10), counting only fresh GC allocations, and a full
 // collection emptying the free lists.
+//
+// # Versions
+//
+// The interpreter consults the profile's named behaviours, never a
+// version string. 3.12 (Profile.InlineComprehensions, PEP 709): list, set
+// and dict comprehensions make no function object and no closure tuple,
+// and an enclosing function's variables they use are reached in its frame
+// rather than made cells (the compile pass runs again for such a profile);
+// generator expressions are still functions. 3.13: instances carry their
+// values inline (Profile.InstanceValuesInline), a class body also stores
+// __firstlineno__ and __static_attributes__ (ClassStaticAttributes), and
+// the collector's first threshold is 2000. Sizes (str headers, functions,
+// range iterators, instances, type objects) come from the profile.
 //
 // # The supported subset
 //

@@ -103,7 +103,7 @@ func (in *Interp) raise(name, format string, args ...any) error {
 	// MemoryError is preallocated in CPython; so are the objects of an
 	// exception raised while the heap is exhausted.
 	if name != "MemoryError" {
-		if a, err := in.o.Fixed.New("exception", fixedSizes["exception"]); err == nil {
+		if a, err := in.o.Fixed.New("exception", in.o.Profile.FixedSizes["exception"]); err == nil {
 			e.addr, e.rc = a, 1
 			if s, err := in.newStr(msg); err == nil {
 				if t, err := in.newTuple([]Value{s}); err == nil {

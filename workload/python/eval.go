@@ -17,6 +17,16 @@ type Frame struct {
 	ret      Value
 	handling []*Exception // exceptions being handled, innermost last (for a bare raise)
 	classNS  *Dict        // a class body's namespace
+	outer    *Frame       // the frame an inlined comprehension runs in
+}
+
+// outerFrame returns the frame holding the variable name that an inlined
+// comprehension's frame reaches in its enclosing frames (nameOuter).
+func outerFrame(fr *Frame, name string) *Frame {
+	for fr.outer != nil && fr.code.scope[name] == nameOuter {
+		fr = fr.outer
+	}
+	return fr
 }
 
 type ctl uint8
@@ -397,6 +407,8 @@ func (in *Interp) storeName(fr *Frame, name string, v Value) error {
 		return in.dictSet(fr.classNS, in.internName(name), v)
 	}
 	switch fr.code.scope[name] {
+	case nameOuter:
+		return in.storeName(outerFrame(fr, name), name, v)
 	case nameLocal:
 		i := fr.code.slot[name]
 		old := fr.locals[i]
@@ -472,6 +484,8 @@ func (in *Interp) loadName(fr *Frame, n *syntax.Name) (Value, error) {
 				return incref(c.v), nil
 			}
 			return nil, in.raise("NameError", "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name)
+		case nameOuter:
+			return in.loadName(outerFrame(fr, name), n)
 		}
 	}
 	if v, ok := in.dictGetStr(fr.globals, name); ok {
@@ -485,6 +499,9 @@ func (in *Interp) loadName(fr *Frame, n *syntax.Name) (Value, error) {
 
 func (in *Interp) deleteNameIfBound(fr *Frame, name string) {
 	switch fr.code.scope[name] {
+	case nameOuter:
+		in.deleteNameIfBound(outerFrame(fr, name), name)
+		return
 	case nameLocal:
 		i := fr.code.slot[name]
 		if old := fr.locals[i]; old != nil {

@@ -20,9 +20,9 @@ type gcState struct {
 	runs       [3]int
 }
 
-func (g *gcState) init() {
+func (g *gcState) init(thresholds [3]int) {
 	g.enabled = true
-	g.threshold = [3]int{700, 10, 10}
+	g.threshold = thresholds
 	for i := range g.gens {
 		g.gens[i] = map[Value]struct{}{}
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -17,6 +19,7 @@ type Program struct {
 	file   *syntax.File
 	module *Code
 	codes  map[syntax.Node]*Code
+	inline bool // compiled with comprehensions inlined
 }
 
 // Parse parses and compiles a script. Errors are *syntax.Error values
@@ -26,11 +29,24 @@ func Parse(name string, src []byte) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	mod, codes, err := compile(f)
+	mod, codes, err := compile(f, false)
 	if err != nil {
 		return nil, err
 	}
 	return &Program{file: f, module: mod, codes: codes}, nil
+}
+
+// forProfile returns p compiled for profile's behaviours: p itself, or p
+// compiled again with comprehensions inlined or not.
+func (p *Program) forProfile(profile *pyobj.Profile) (*Program, error) {
+	if p.inline == profile.InlineComprehensions {
+		return p, nil
+	}
+	mod, codes, err := compile(p.file, profile.InlineComprehensions)
+	if err != nil {
+		return nil, err
+	}
+	return &Program{file: p.file, module: mod, codes: codes, inline: profile.InlineComprehensions}, nil
 }
 
 // Name returns the script's file name.
@@ -101,12 +117,20 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 	if opts.RecursionLimit == 0 {
 		opts.RecursionLimit = 1000
 	}
+	p, err := p.forProfile(&o.Profile)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Setup != nil {
+		if opts.Setup, err = opts.Setup.forProfile(&o.Profile); err != nil {
+			return nil, err
+		}
+	}
 	in := &Interp{prog: p, o: o, h: o.Heap, opts: opts, consts: map[syntax.Expr]Value{}, modules: map[string]*Module{}}
 	for _, t := range pyobj.Types() {
 		in.h.Type(t)
 	}
-	names := FixedTypes()
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(o.Profile.FixedSizes))
 	for _, t := range names {
 		in.h.Type(t)
 	}
@@ -144,9 +168,8 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 	in.emptyBytes = &Bytes{Obj: Obj{static: true}}
 	in.exc = newExcTypes()
 	in.builtins = in.makeBuiltins()
-	in.gc.init()
+	in.gc.init(o.Profile.GCThresholds)
 
-	var err error
 	in.globals, err = in.newDict()
 	if err != nil {
 		return nil, err

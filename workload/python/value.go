@@ -260,6 +260,7 @@ type Code struct {
 	refs          map[*syntax.Name]nameRef
 	siteLines     []int
 	hasNonlocal   bool
+	inlined       bool // a comprehension run in the enclosing frame (PEP 709)
 }
 
 type codeKind uint8
@@ -281,6 +282,7 @@ const (
 	nameCell                           // a local captured by an inner scope
 	nameFree                           // captured from an enclosing function
 	nameImplicitGlobal                 // not assigned here: globals, then builtins
+	nameOuter                          // an inlined comprehension's use of an enclosing function's variable
 )
 
 // quickenDelay is QUICKENING_WARMUP_DELAY: after this many calls and loop

@@ -4,7 +4,7 @@
 Usage:
     python3 model/pyobj/testdata/calibrate.py > model/pyobj/testdata/cpython-3.11.json
     python3 model/pyobj/testdata/calibrate.py --output-name   # prints "cpython-3.11.json"
-    PYENV_VERSION=3.12.1 python3 model/pyobj/testdata/calibrate.py --any-version
+    PYENV_VERSION=3.12.1 python3 model/pyobj/testdata/calibrate.py > model/pyobj/testdata/cpython-3.12.json
 
 Prints ONE JSON object on stdout:
     {"python": ..., "implementation": "cpython", "pointer_size": 8, "sys_version": ...,
@@ -37,7 +37,7 @@ import tracemalloc
 
 # Versions this script is calibrated for. A new profile (3.12, 3.13) is added here; the
 # output file is named after the running interpreter (see output_name()).
-SUPPORTED = {(3, 11)}
+SUPPORTED = {(3, 11), (3, 12), (3, 13)}
 CALIB_FILE = '<calib>'      # filename of all builder code: the trace filter keys on it
 FREELIST_FILE = '<freelist>'
 
