@@ -5,9 +5,7 @@
 package analyze
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
@@ -247,20 +245,17 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b format.Batch
 	total := r.NumBatches()
-	for done := 1; ; done++ {
-		err := r.Next(&b)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		p.batch(&b)
+	done := 0
+	err = prefetch(r, func(b *format.Batch) {
+		p.batch(b)
+		done++
 		if opts.Progress != nil {
 			opts.Progress(done, total)
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	rep := p.report(name, r.Header(), r.Truncated())
 	if len(opts.Thresholds) > 0 {
