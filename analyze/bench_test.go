@@ -79,3 +79,70 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// bigTrace writes a generated trace of about 10 million events to a file
+// under dir (in the page cache once written), uncompressed, and returns
+// its path, size and events.
+func bigTrace(b *testing.B, dir string) (string, int64, uint64) {
+	path := filepath.Join(dir, "big.arrow")
+	genTrace(b, path, 7, genOptions{ops: 4_450_000, max: 50000, batch: 65536})
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := format.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	var (
+		batch  format.Batch
+		events uint64
+	)
+	for r.Next(&batch) == nil {
+		events += uint64(batch.Len())
+	}
+	return path, st.Size(), events
+}
+
+// BenchmarkReplay10M reads a generated trace of about 10 million events
+// from a file: reading alone, then the summary, types, peak and growth
+// reports together, then every report. Each reports events/s and the
+// file's bytes per event.
+//
+//	go test ./analyze -run XXX -bench Replay10M -benchtime 3x
+func BenchmarkReplay10M(b *testing.B) {
+	path, size, events := bigTrace(b, b.TempDir())
+	run := func(b *testing.B, f func(r *format.Reader)) {
+		b.SetBytes(size)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			r, err := format.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f(r)
+			r.Close()
+		}
+		b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		b.ReportMetric(float64(size)/float64(events), "bytes/event")
+	}
+	report := func(b *testing.B, reports []string) func(r *format.Reader) {
+		return func(r *format.Reader) {
+			if _, err := Run(r, "bench", Options{Reports: reports, Top: 10}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("read", func(b *testing.B) {
+		run(b, func(r *format.Reader) {
+			var batch format.Batch
+			for r.Next(&batch) == nil {
+			}
+		})
+	})
+	b.Run("summary+types+peak+growth", func(b *testing.B) {
+		run(b, report(b, []string{"summary", "types", "peak", "growth"}))
+	})
+	b.Run("all", func(b *testing.B) { run(b, report(b, nil)) })
+}
