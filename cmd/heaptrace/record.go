@@ -36,6 +36,13 @@ type recordOptions struct {
 	heapLimit string
 	timeout   time.Duration
 	check     bool
+
+	// the "what if": Python version, allocator policy and tunables
+	python    string
+	allocator string
+	arenaSize string         // "": CPython's
+	poolSize  string         // "": CPython's
+	freeLists map[string]int // only the free lists given on the command line
 }
 
 func newRecordCmd() *cobra.Command {
@@ -53,6 +60,7 @@ func newRecordCmd() *cobra.Command {
 			if len(args) == 1 {
 				opts.script = args[0]
 			}
+			policyFlagsChanged(cmd, &opts)
 			return runRecord(cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
 	}
@@ -66,6 +74,7 @@ func newRecordCmd() *cobra.Command {
 	f.StringVar(&opts.heapLimit, "heap-limit", "1GiB", "raise MemoryError in the script past this many requested bytes (0: no limit)")
 	f.DurationVar(&opts.timeout, "timeout", 0, "stop a script after this long, e.g. 30s (0: no limit)")
 	f.BoolVar(&opts.check, "check", false, "verify every invariant of the heap model after every request (slow: for small runs)")
+	addPolicyFlags(cmd, &opts)
 	return cmd
 }
 
@@ -132,16 +141,20 @@ func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
 	if err != nil {
 		return usageError("--heap-limit: %v", err)
 	}
+	cfg, profile, err := opts.model()
+	if err != nil {
+		return err
+	}
 	wl, lines, err := opts.resolve(stdout)
 	if err != nil {
 		return err
 	}
-	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: c, BatchSize: opts.batchSize, HeapLimit: limit, Check: opts.check})
+	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: c, BatchSize: opts.batchSize, HeapLimit: limit, Check: opts.check, Config: cfg, Profile: profile})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "recorded %s events of %s to %s (%s): peak %s requested, %s OS memory at the end\n",
-		analyze.Count(int64(res.Events)), wl.Name(), opts.out, analyze.Bytes(res.FileBytes),
+	fmt.Fprintf(stderr, "recorded %s events of %s (%s, %s) to %s (%s): peak %s requested, %s OS memory at the end\n",
+		analyze.Count(int64(res.Events)), wl.Name(), profile.Name, driver.AllocatorOf(cfg), opts.out, analyze.Bytes(res.FileBytes),
 		analyze.Bytes(res.Stats.RequestedPeak), analyze.Bytes(res.Stats.OSMapped))
 	for _, n := range res.Notes {
 		fmt.Fprintf(stderr, "note: %s\n", n)

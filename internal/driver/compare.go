@@ -10,6 +10,7 @@ import (
 
 	"github.com/heaptrace/heaptrace/analyze"
 	"github.com/heaptrace/heaptrace/internal/cpython"
+	"github.com/heaptrace/heaptrace/model"
 	"github.com/heaptrace/heaptrace/model/pyobj"
 	"github.com/heaptrace/heaptrace/workload/python"
 )
@@ -20,10 +21,14 @@ type Comparison struct {
 	Script       string           `json:"script"`
 	Python       string           `json:"python"`
 	Profile      string           `json:"profile"`
+	Allocator    string           `json:"allocator"`
 	Measures     []CompareMeasure `json:"measures"`
 	ByType       []CompareType    `json:"by_type"`
 	CPythonError string           `json:"cpython_error,omitempty"`
 	ModelError   string           `json:"model_error,omitempty"`
+	// CPythonMissing says why there are no CPython figures (its fields
+	// are then zero): CompareVersions found no interpreter of that version.
+	CPythonMissing string `json:"cpython_missing,omitempty"`
 }
 
 // CompareMeasure is one figure on both sides; DiffPercent is the model's
@@ -59,8 +64,16 @@ func diffPercent(cpy, model int64) float64 {
 // Compare runs script (its text in src) on the interpreter ip and on the
 // model with the same method: the globals dict made first, free lists
 // empty, measuring from the first statement; exec's function object in
-// the peak.
-func Compare(ctx context.Context, ip cpython.Interpreter, script string, src []byte, profile pyobj.Profile) (*Comparison, error) {
+// the peak. profile should model ip's version; cfg is the model's heap
+// (zero: model.DefaultConfig()), and without pymalloc CPython runs with
+// PYTHONMALLOC=malloc too.
+func Compare(ctx context.Context, ip cpython.Interpreter, script string, src []byte, profile pyobj.Profile, cfg model.Config) (*Comparison, error) {
+	return compare(ctx, &ip, "", script, src, profile, cfg)
+}
+
+// compare is Compare, and without an interpreter (ip nil) the model's
+// side only, missing saying why.
+func compare(ctx context.Context, ip *cpython.Interpreter, missing, script string, src []byte, profile pyobj.Profile, cfg model.Config) (*Comparison, error) {
 	p, err := python.Parse(script, src)
 	if err != nil {
 		return nil, err
@@ -68,9 +81,18 @@ func Compare(ctx context.Context, ip cpython.Interpreter, script string, src []b
 	if profile.Name == "" {
 		profile = pyobj.CPython311()
 	}
-	real, err := ip.Measure(ctx, script)
-	if err != nil {
-		return nil, err
+	if cfg == (model.Config{}) {
+		cfg = model.DefaultConfig()
+	}
+	real := &cpython.Measurement{Python: profile.Version}
+	if ip != nil {
+		run := *ip
+		if !cfg.UsePymalloc {
+			run.Env = append(append([]string(nil), run.Env...), "PYTHONMALLOC=malloc")
+		}
+		if real, err = run.Measure(ctx, script); err != nil {
+			return nil, err
+		}
 	}
 	stop := make(chan struct{})
 	go func() {
@@ -80,7 +102,7 @@ func Compare(ctx context.Context, ip cpython.Interpreter, script string, src []b
 		case <-stop:
 		}
 	}()
-	model, err := Measure(p, python.Options{Stop: stop}, profile)
+	mod, err := Measure(p, python.Options{Stop: stop}, profile, cfg)
 	select {
 	case <-stop:
 	default:
@@ -89,28 +111,28 @@ func Compare(ctx context.Context, ip cpython.Interpreter, script string, src []b
 	if err != nil {
 		return nil, err
 	}
-	c := &Comparison{Script: script, Python: real.Python, Profile: profile.Name}
+	c := &Comparison{Script: script, Python: real.Python, Profile: profile.Name, Allocator: AllocatorOf(cfg), CPythonMissing: missing}
 	if real.Error != nil {
 		c.CPythonError = real.Error.Error()
 	}
-	if model.RunErr != nil {
-		c.ModelError = model.RunErr.Error()
+	if mod.RunErr != nil {
+		c.ModelError = mod.RunErr.Error()
 	}
 	add := func(name string, cpy, mod int64) {
 		c.Measures = append(c.Measures, CompareMeasure{name, cpy, mod, diffPercent(cpy, mod)})
 	}
-	add("peak traced bytes", real.Peak, model.Peak)
-	add("final traced bytes", real.Current, model.Current)
-	add("live allocations", int64(real.Blocks), int64(model.Blocks))
+	add("peak traced bytes", real.Peak, mod.Peak)
+	add("final traced bytes", real.Current, mod.Current)
+	add("live allocations", int64(real.Blocks), int64(mod.Blocks))
 	types := map[string]bool{}
 	for t := range real.ByType {
 		types[t] = true
 	}
-	for t := range model.ByType {
+	for t := range mod.ByType {
 		types[t] = true
 	}
 	for t := range types {
-		r, m := real.ByType[t], model.ByType[t]
+		r, m := real.ByType[t], mod.ByType[t]
 		c.ByType = append(c.ByType, CompareType{t, r.Count, r.Bytes, m.Count, m.Bytes, diffPercent(r.Bytes, m.Bytes)})
 	}
 	sort.Slice(c.ByType, func(i, j int) bool {
@@ -159,7 +181,7 @@ func (c *Comparison) WriteJSON(w io.Writer) error {
 
 // WriteText writes c as two tables.
 func (c *Comparison) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "%s: CPython %s (tracemalloc) and the heaptrace model (%s), side by side\n", c.Script, c.Python, c.Profile)
+	fmt.Fprintf(w, "%s: CPython %s (tracemalloc) and the heaptrace model (%s, %s), side by side\n", c.Script, c.Python, c.Profile, c.Allocator)
 	if c.CPythonError != "" || c.ModelError != "" {
 		fmt.Fprintf(w, "the script raised: CPython %q, model %q (figures up to there)\n", c.CPythonError, c.ModelError)
 	}

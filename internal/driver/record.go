@@ -1,7 +1,6 @@
 package driver
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -82,7 +81,7 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	params, err := json.Marshal(opts.Config)
+	params, err := Params(opts.Config, opts.Profile)
 	if err != nil {
 		return Result{}, err
 	}
@@ -91,7 +90,7 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 			Profile:     opts.Profile.Name,
 			Workload:    w.Name(),
 			ToolVersion: ToolVersion,
-			Params:      string(params),
+			Params:      params,
 			SetupEvents: uint64(len(setup)),
 		},
 		Types: h.TypeNames(),
@@ -191,15 +190,19 @@ type Measurement struct {
 	RunErr        error // the script's own error, if it raised
 }
 
-// Measure runs a script on a fresh heap, without a trace file, and returns
-// tracemalloc's figures for it: the globals dict exists before measuring
-// starts, as in internal/cpython's harness.
-func Measure(p *python.Program, opts python.Options, profile pyobj.Profile) (*Measurement, error) {
+// Measure runs a script on a fresh heap of cfg (zero:
+// model.DefaultConfig()), without a trace file, and returns tracemalloc's
+// figures for it: the globals dict exists before measuring starts, as in
+// internal/cpython's harness.
+func Measure(p *python.Program, opts python.Options, profile pyobj.Profile, cfg model.Config) (*Measurement, error) {
 	if profile.Name == "" {
 		profile = pyobj.CPython311()
 	}
+	if cfg == (model.Config{}) {
+		cfg = model.DefaultConfig()
+	}
 	tm := model.NewTracemalloc()
-	h, err := model.NewHeap(model.DefaultConfig(), tm)
+	h, err := model.NewHeap(cfg, tm)
 	if err != nil {
 		return nil, err
 	}

@@ -276,3 +276,26 @@ func (p *Profile) SplitPrealloc(strLen, sepLen, maxsplit int) int {
 	}
 	return maxcount + 1
 }
+
+// FreeListNames are the free lists whose lengths a "what if" run can
+// change, by the names FreeList takes: the float, tuple (per size), list,
+// dict and dict-keys free lists.
+func FreeListNames() []string { return []string{"float", "tuple", "list", "dict", "dict-keys"} }
+
+// FreeList returns the length field of the named free list (see
+// FreeListNames), or false for an unknown name.
+func (p *Profile) FreeList(name string) (*int, bool) {
+	switch name {
+	case "float":
+		return &p.FloatFreeList, true
+	case "tuple":
+		return &p.TupleFreeListLen, true
+	case "list":
+		return &p.ListFreeList, true
+	case "dict":
+		return &p.DictFreeList, true
+	case "dict-keys":
+		return &p.DictKeysFreeList, true
+	}
+	return nil, false
+}
