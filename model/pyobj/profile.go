@@ -80,9 +80,12 @@ type Profile struct {
 	// tuple, and the enclosing function's variables they use are not
 	// made cells. Generator expressions still make a function.
 	InlineComprehensions bool
-	// ArgsTupleForStrInt: str(x) and int(x) pack their arguments into a
-	// tuple (no vectorcall; through 3.12). 3.13 gives both vectorcall.
-	ArgsTupleForStrInt bool
+	// NoArgsTuple lists the calls that 3.11 makes with an args tuple
+	// (METH_VARARGS functions, types without vectorcall) and this version
+	// makes without one: built-ins by name ("min"), methods as
+	// "type.method" ("str.find"). 3.13 converted min, max, str, int and
+	// str's search methods to vectorcall or METH_FASTCALL.
+	NoArgsTuple []string
 	// InstanceValuesInline: an instance's attribute values live in its
 	// object block (3.13+): one request of the object and the values,
 	// sized before the class's shared keys give up a slot. Before, the
@@ -97,6 +100,20 @@ type Profile struct {
 	// where these singletons are static objects carrying it). They are
 	// never allocated, so only sizes reported by getsizeof change.
 	Latin1SingletonUTF8 bool
+	// GCAtEvalBreaker: an allocation that takes the collector's count past
+	// its threshold only schedules a collection, which runs at the
+	// interpreter's next eval-breaker check (a function's start, a loop's
+	// back edge, the end of a call to C) if the count is still past it
+	// (3.12+); before, the allocation itself ran the collection.
+	GCAtEvalBreaker bool
+	// FloatOpsReuseOperand: the specialised float +, - and * put their
+	// result in an operand that only the operation holds, in place,
+	// instead of a new float (3.12+, DECREF_INPUTS_AND_REUSE_FLOAT).
+	FloatOpsReuseOperand bool
+	// SumIntExact: sum() makes its int result with PyLong_FromSsize_t,
+	// exact digits (28 bytes for one digit; 3.12+), not PyLong_FromLong's
+	// sizeof(PyLongObject) (32).
+	SumIntExact bool
 	// QuickenDelay is the number of calls and loop back-edges after which
 	// a code object's instructions start to specialise (3.11's
 	// QUICKENING_WARMUP_DELAY, 8); 0 when code is quickened as it is
@@ -182,8 +199,7 @@ func CPython311() Profile {
 		ClassBlocks:  []int64{960, 768, 32, 48, 56, 64, 64, 64, 80},
 		GCThresholds: [3]int{700, 10, 10},
 
-		ArgsTupleForStrInt: true,
-		QuickenDelay:       8,
+		QuickenDelay: 8,
 	}
 }
 
@@ -206,6 +222,9 @@ func CPython312() Profile {
 	p.SplitPreallocByLength = true
 	p.InlineComprehensions = true
 	p.Latin1SingletonUTF8 = true
+	p.GCAtEvalBreaker = true
+	p.FloatOpsReuseOperand = true
+	p.SumIntExact = true
 	p.QuickenDelay, p.SpecializeAfter = 0, 1
 	return p
 }
@@ -221,7 +240,8 @@ func CPython313() Profile {
 	p.ClassBlocks = slices.Clone(p.ClassBlocks)
 	p.ClassBlocks[0] = 984
 	p.GCThresholds = [3]int{2000, 10, 10}
-	p.ArgsTupleForStrInt = false
+	p.NoArgsTuple = []string{"min", "max", "str", "int", "str.startswith", "str.endswith",
+		"str.count", "str.find", "str.rfind", "str.index", "str.rindex"}
 	p.InstanceValuesInline = true
 	p.ClassStaticAttributes = true
 	return p

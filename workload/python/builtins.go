@@ -444,7 +444,7 @@ func biSum(in *Interp, _ Value, args []Value, kws []kwArg) (Value, error) {
 			return nil, err
 		}
 		if x == nil {
-			return acc, nil
+			return in.materialize(acc)
 		}
 		// the C fast paths accumulate without objects
 		if ai, ok := acc.(*Int); ok {
@@ -464,11 +464,26 @@ func biSum(in *Interp, _ Value, args []Value, kws []kwArg) (Value, error) {
 				continue
 			}
 		}
-		if _, ok := x.(*Float); ok {
+		if xf, ok := x.(*Float); ok {
 			if av, ok := asFloat(acc); ok {
-				in.decref(acc)
-				acc = &Float{Obj: Obj{static: true}, v: av + x.(*Float).v}
+				// the int loop meets a float: its C long becomes an
+				// object, result + item a new float, both dropped, and the
+				// float loop goes on with a C double
+				obj, err := in.materialize(acc)
+				if err != nil {
+					in.decref(x)
+					return nil, err
+				}
+				tmp, err := in.newFloat(av + xf.v)
+				if err != nil {
+					in.decref(obj)
+					in.decref(x)
+					return nil, err
+				}
+				in.decref(obj)
 				in.decref(x)
+				in.decref(tmp)
+				acc = &Float{Obj: Obj{static: true}, v: av + xf.v}
 				continue
 			}
 		}
@@ -492,7 +507,11 @@ func (in *Interp) materialize(v Value) (Value, error) {
 	switch x := v.(type) {
 	case *Int:
 		if x.static && x.addr == 0 && !isSmallInt(x.v) && x.b == nil {
-			return in.newInt(x.v, 0)
+			origin := pyobj.IntFromLong
+			if in.o.Profile.SumIntExact {
+				origin = pyobj.IntExact
+			}
+			return in.newInt(x.v, origin)
 		}
 	case *Float:
 		if x.static && x.addr == 0 {

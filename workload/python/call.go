@@ -244,8 +244,27 @@ func (in *Interp) evalCall(fr *Frame, e *syntax.Call) (Value, error) {
 	for _, k := range kws {
 		in.decref(k.val)
 	}
+	check := err == nil && checksEvalBreaker(fn, method)
 	release()
+	if check {
+		in.evalBreaker()
+	}
 	return res, err
+}
+
+// checksEvalBreaker reports whether a call ends with an eval-breaker
+// check: calls to C do, except the specialised len(), isinstance() and
+// list.append; a Python function checks as it starts (RESUME).
+func checksEvalBreaker(fn Value, method string) bool {
+	switch f := fn.(type) {
+	case nil:
+		return method != "append"
+	case *Function, *boundMethod:
+		return false
+	case *Builtin:
+		return f.name != "len" && f.name != "isinstance"
+	}
+	return true
 }
 
 // isBuiltinReceiver reports whether obj's methods are C methods reached by
@@ -285,7 +304,8 @@ func (in *Interp) callValue(fn Value, args []Value, kws []kwArg) (Value, error) 
 // tuple free list afterwards.
 func (in *Interp) callBuiltin(b *Builtin, args []Value, kws []kwArg) (Value, error) {
 	var tup *Tuple
-	if b.argsTuple && len(args) > 0 {
+	argsTuple := b.argsTuple && !in.noArgsTuple[b.name]
+	if argsTuple && len(args) > 0 {
 		items := make([]Value, len(args))
 		for i, a := range args {
 			items[i] = incref(a)
@@ -296,7 +316,7 @@ func (in *Interp) callBuiltin(b *Builtin, args []Value, kws []kwArg) (Value, err
 		}
 	}
 	var kwd *Dict
-	if b.argsTuple && len(kws) > 0 {
+	if argsTuple && len(kws) > 0 {
 		var err error
 		if kwd, err = in.newDict(); err == nil {
 			for _, k := range kws {
@@ -336,6 +356,7 @@ func (in *Interp) callFunction(f *Function, args []Value, kws []kwArg) (Value, e
 		return nil, err
 	}
 	code.warmup++ // RESUME
+	in.evalBreaker()
 	in.h.Call()
 	caller := in.h.CurrentSite()
 	in.setSite(fr, code.pos.Line)
@@ -785,6 +806,7 @@ func (g *generator) next(in *Interp) (Value, error) {
 		return nil, nil
 	}
 	g.fr.code.warmup++
+	in.evalBreaker()
 	in.h.Call()
 	caller := in.h.CurrentSite()
 	var out Value

@@ -29,21 +29,40 @@
 // (BINARY_OP_INPLACE_ADD_UNICODE); list, dict and set presizing by each
 // constructor's rule; timsort's merge memory; instances' values arrays
 // sized by their class's shared keys; and the cyclic collector, with 3.11's
-// thresholds (700, 10, 10), counting only fresh GC allocations, and a full
-// collection emptying the free lists.
+// thresholds (700, 10, 10), counting only fresh GC allocations from zero
+// (the measurement's gc.collect() before tracing), and a full collection
+// emptying the free lists.
 //
 // # Versions
 //
 // The interpreter consults the profile's named behaviours, never a
-// version string. 3.12 (Profile.InlineComprehensions, PEP 709): list, set
-// and dict comprehensions make no function object and no closure tuple,
-// and an enclosing function's variables they use are reached in its frame
-// rather than made cells (the compile pass runs again for such a profile);
-// generator expressions are still functions. 3.13: instances carry their
-// values inline (Profile.InstanceValuesInline), a class body also stores
-// __firstlineno__ and __static_attributes__ (ClassStaticAttributes), and
-// the collector's first threshold is 2000. Sizes (str headers, functions,
-// range iterators, instances, type objects) come from the profile.
+// version string; what 3.12 and 3.13 change, each measured:
+//
+//   - InlineComprehensions (3.12, PEP 709): list, set and dict
+//     comprehensions make no function object and no closure tuple, and an
+//     enclosing function's variables they use are reached in its frame
+//     rather than made cells (the compile pass runs again for such a
+//     profile); generator expressions are still functions.
+//   - GCAtEvalBreaker (3.12): passing the collector's threshold schedules
+//     a collection for the next eval-breaker check (a function's start, a
+//     loop's back edge, the end of a call to C) instead of running it
+//     inside the allocation.
+//   - QuickenDelay and SpecializeAfter (3.12): code is quickened as it is
+//     made and an adaptive instruction specialises on its second run
+//     (3.11: after 8 calls and back-edges, then at once);
+//     FloatOpsReuseOperand: the specialised float +, - and * put the
+//     result in an operand only they hold.
+//   - SumIntExact (3.12): sum() makes its int result with exact digits.
+//   - ListResizeFreesEmpty, SplitPreallocByLength (3.12): pop() to empty
+//     frees the item array; str.split presizes by the string's length.
+//   - NoArgsTuple (3.13): min, max, str, int and str's search methods take
+//     no args tuple; InstanceValuesInline: an instance's values live in
+//     its object's block; ClassStaticAttributes: a class body also stores
+//     __firstlineno__ and __static_attributes__; the collector's first
+//     threshold is 2000.
+//
+// Sizes (str headers, functions, range iterators, instances, type
+// objects) come from the profile's numbers.
 //
 // # The supported subset
 //

@@ -205,8 +205,12 @@ func (in *Interp) exec(fr *Frame, st syntax.Stmt) (ctl, error) {
 	return ctlNone, nil
 }
 
-// backEdge counts a loop's jump back (JUMP_BACKWARD) towards quickening.
-func (in *Interp) backEdge(fr *Frame) { fr.code.warmup++ }
+// backEdge counts a loop's jump back (JUMP_BACKWARD) towards quickening;
+// it checks the eval breaker.
+func (in *Interp) backEdge(fr *Frame) {
+	fr.code.warmup++
+	in.evalBreaker()
+}
 
 func (in *Interp) execWhile(fr *Frame, st *syntax.While) (ctl, error) {
 	for {
@@ -753,8 +757,8 @@ func (in *Interp) augAssign(fr *Frame, st *syntax.AugAssign) error {
 			in.decref(cur)
 			return err
 		}
-		// s += t on a function local, once quickened: the str grows in place
-		if st.Op == syntax.Add && fr.code.scope[t.Id] == nameLocal && fr.code.quickened() {
+		// s += t on a function local, once specialised: the str grows in place
+		if st.Op == syntax.Add && fr.code.scope[t.Id] == nameLocal && in.specialized(fr, st) {
 			if done, err := in.inplaceStrAppend(fr, fr.code.slot[t.Id], cur, rhs); done {
 				return err
 			}

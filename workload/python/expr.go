@@ -50,6 +50,11 @@ func (in *Interp) eval(fr *Frame, e syntax.Expr) (Value, error) {
 			in.decref(l)
 			return nil, err
 		}
+		if in.o.Profile.FloatOpsReuseOperand && in.specialized(fr, e) {
+			if v, ok := in.floatInPlace(e.Op, l, r); ok {
+				return v, nil
+			}
+		}
 		v, err := in.binop(e.Op, l, r, false)
 		in.decref(l)
 		in.decref(r)

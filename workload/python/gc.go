@@ -6,11 +6,15 @@ package python
 // count passes 700 the youngest generations are collected. Objects that
 // only reference each other are freed then; survivors age. Every 10
 // collections of a generation trigger one of the next; a full collection
-// (also gc.collect()) also empties the free lists.
+// (also gc.collect()) also empties the free lists. From 3.12
+// (Profile.GCAtEvalBreaker) passing the threshold only schedules the
+// collection, which runs at the next eval-breaker check (evalBreaker).
 
 type gcState struct {
 	enabled    bool
 	collecting bool
+	scheduled  bool // a collection waits for the next eval-breaker check
+	atBreaker  bool // Profile.GCAtEvalBreaker
 	count      [3]int
 	threshold  [3]int
 	gens       [3]map[Value]struct{}
@@ -20,9 +24,10 @@ type gcState struct {
 	runs       [3]int
 }
 
-func (g *gcState) init(thresholds [3]int) {
+func (g *gcState) init(thresholds [3]int, atBreaker bool) {
 	g.enabled = true
 	g.threshold = thresholds
+	g.atBreaker = atBreaker
 	for i := range g.gens {
 		g.gens[i] = map[Value]struct{}{}
 	}
@@ -34,6 +39,26 @@ func (in *Interp) gcTrack(string) {
 	g := &in.gc
 	g.count[0]++
 	if g.count[0] > g.threshold[0] && g.enabled && !g.collecting {
+		if g.atBreaker {
+			g.scheduled = true
+			return
+		}
+		g.collecting = true
+		in.collectGenerations()
+		g.collecting = false
+	}
+}
+
+// evalBreaker is a check of the eval breaker (3.12+): a scheduled
+// collection runs, if a generation's count is still past its threshold
+// (_Py_RunGC).
+func (in *Interp) evalBreaker() {
+	g := &in.gc
+	if !g.scheduled {
+		return
+	}
+	g.scheduled = false
+	if g.enabled && !g.collecting {
 		g.collecting = true
 		in.collectGenerations()
 		g.collecting = false

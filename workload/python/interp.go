@@ -104,8 +104,12 @@ type Interp struct {
 	sliceCache *sliceObj
 
 	frames []*Frame
-	exc    excTypes
-	gc     gcState
+	runs   map[syntax.Node]int // executions of adaptive instructions not yet specialised
+	// noArgsTuple: the calls that 3.11 makes with an args tuple and this
+	// profile without (Profile.NoArgsTuple)
+	noArgsTuple map[string]bool
+	exc         excTypes
+	gc          gcState
 }
 
 // Declare prepares prog to run on o's heap: it registers every type name
@@ -168,7 +172,11 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 	in.emptyBytes = &Bytes{Obj: Obj{static: true}}
 	in.exc = newExcTypes()
 	in.builtins = in.makeBuiltins()
-	in.gc.init(o.Profile.GCThresholds)
+	in.gc.init(o.Profile.GCThresholds, o.Profile.GCAtEvalBreaker)
+	in.noArgsTuple = map[string]bool{}
+	for _, name := range o.Profile.NoArgsTuple {
+		in.noArgsTuple[name] = true
+	}
 
 	in.globals, err = in.newDict()
 	if err != nil {
@@ -179,6 +187,9 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 			return nil, err
 		}
 	}
+	// the measurement's gc.collect() before tracing: the collector's
+	// counts start at zero (the free lists are empty already)
+	in.gc.count = [3]int{}
 	if opts.Setup != nil {
 		if err := in.runSetup(opts.Setup); err != nil {
 			return nil, err

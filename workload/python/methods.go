@@ -23,7 +23,7 @@ var varargsMethods = map[string]bool{
 }
 
 func (in *Interp) callMethod(self Value, name string, args []Value, kws []kwArg) (Value, error) {
-	if varargsMethods[typeName(self)+"."+name] {
+	if key := typeName(self) + "." + name; varargsMethods[key] && !in.noArgsTuple[key] {
 		items := make([]Value, len(args))
 		for i, a := range args {
 			items[i] = incref(a)

@@ -131,6 +131,41 @@ func asFloat(v Value) (float64, bool) {
 	return 0, false
 }
 
+// floatInPlace is 3.12's specialised float +, - and *
+// (DECREF_INPUTS_AND_REUSE_FLOAT): when an operand is held by the
+// operation alone, the result goes into it instead of a new float. Both
+// references are taken; ok is false, and nothing taken, when the operation
+// is not one of those or no operand can be reused.
+func (in *Interp) floatInPlace(op syntax.Operator, l, r Value) (Value, bool) {
+	lf, ok1 := l.(*Float)
+	rf, ok2 := r.(*Float)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	var v float64
+	switch op {
+	case syntax.Add:
+		v = lf.v + rf.v
+	case syntax.Sub:
+		v = lf.v - rf.v
+	case syntax.Mult:
+		v = lf.v * rf.v
+	default:
+		return nil, false
+	}
+	switch {
+	case lf.rc == 1 && !lf.static:
+		lf.v = v
+		in.decref(rf)
+		return lf, true
+	case rf.rc == 1 && !rf.static:
+		rf.v = v
+		in.decref(lf)
+		return rf, true
+	}
+	return nil, false
+}
+
 // binop applies op; inplace selects the in-place form (list +=, set |=...).
 func (in *Interp) binop(op syntax.Operator, l, r Value, inplace bool) (Value, error) {
 	li, lok := asInt(l)

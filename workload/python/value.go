@@ -255,7 +255,7 @@ type Code struct {
 	scope   map[string]nameKind
 
 	constDefaults bool // every default is a constant: no tuple is built
-	warmup        int  // RESUME and back-edges so far; quickened at 8
+	warmup        int  // RESUME and back-edges so far; quickened at Profile.QuickenDelay
 	sites         map[int]model.SiteID
 	refs          map[*syntax.Name]nameRef
 	siteLines     []int
@@ -285,8 +285,26 @@ const (
 	nameOuter                          // an inlined comprehension's use of an enclosing function's variable
 )
 
-// quickenDelay is QUICKENING_WARMUP_DELAY: after this many calls and loop
-// back-edges a code object is quickened and its instructions specialise.
-const quickenDelay = 8
-
-func (c *Code) quickened() bool { return c.warmup >= quickenDelay }
+// specialized reports whether the adaptive instruction at node, run now
+// in fr, runs specialised: once its code is quickened (3.11: after
+// Profile.QuickenDelay calls and back-edges; 3.12+ at once), after it has
+// run Profile.SpecializeAfter times (3.11: none; 3.12+: once). Each call
+// counts one run.
+func (in *Interp) specialized(fr *Frame, node syntax.Node) bool {
+	p := &in.o.Profile
+	if fr.code.warmup < p.QuickenDelay {
+		return false
+	}
+	if p.SpecializeAfter == 0 {
+		return true
+	}
+	n := in.runs[node]
+	if n >= p.SpecializeAfter {
+		return true
+	}
+	if in.runs == nil {
+		in.runs = map[syntax.Node]int{}
+	}
+	in.runs[node] = n + 1
+	return false
+}
