@@ -146,3 +146,39 @@ func BenchmarkReplay10M(b *testing.B) {
 	})
 	b.Run("all", func(b *testing.B) { run(b, report(b, nil)) })
 }
+
+// BenchmarkReplayOnly replays batches decoded beforehand (the trace of
+// BenchmarkRun), without reading: the replay loop's own speed.
+func BenchmarkReplayOnly(b *testing.B) {
+	data, events := benchData(b)
+	r, err := format.NewReader(bytes.NewReader(data), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := r.Header()
+	var batches []*format.Batch
+	for {
+		batch := new(format.Batch)
+		if r.Next(batch) != nil {
+			break
+		}
+		batches = append(batches, batch)
+	}
+	for _, c := range []struct {
+		name    string
+		reports []string
+	}{{"summary", []string{"summary"}}, {"summary+types+peak+growth", []string{"summary", "types", "peak", "growth"}}, {"all", nil}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				p, err := newReplay(h, Options{Reports: c.reports, Top: 10})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, batch := range batches {
+					p.batch(batch)
+				}
+			}
+			b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

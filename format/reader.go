@@ -48,7 +48,11 @@ type Reader struct {
 	layMap  []Layer
 	done    bool
 	err     error // the error that ended reading
-	closed  bool
+
+	fastOK bool         // the schema allows the fast path (fast.go)
+	fast   batchColumns // the columns of the batch the fast path decodes
+	nFast  int          // batches the fast path decoded, for tests
+	closed bool
 }
 
 // Open opens the trace file at path. Its errors name the file, e.g.
@@ -121,6 +125,7 @@ func (r *Reader) open(ra ReaderAtSeeker, mem memory.Allocator) error {
 		return err
 	}
 	r.header.Meta, r.cols = meta, cols
+	r.fastOK = fastSchema(r.ipc.Schema())
 
 	// The type and site tables are the dictionaries, which come with the
 	// first batch.
@@ -287,6 +292,11 @@ func (r *Reader) next(b *Batch) error {
 		r.pending = nil
 		defer rec.Release()
 	} else {
+		if r.fastOK {
+			if ok, err := r.readFast(b); ok {
+				return err
+			}
+		}
 		var err error
 		if rec, err = r.read(); err != nil {
 			return err
@@ -304,7 +314,18 @@ func (r *Reader) checkEnd() error {
 	return nil
 }
 
-// fill copies the events of rec into b, checking them.
+// batchColumns are the values of one batch's columns as decoded, before they
+// are checked and mapped into a Batch.
+type batchColumns struct {
+	n           int
+	seq, addr   []uint64
+	size, block []int64
+	ops, layers []int8
+	types       []int16
+	sites       []int32
+}
+
+// fill fills b with the events of rec, checking them.
 func (r *Reader) fill(b *Batch, rec arrow.Record) error {
 	n := int(rec.NumRows())
 	if n > MaxBatchLen {
@@ -319,51 +340,88 @@ func (r *Reader) fill(b *Batch, rec arrow.Record) error {
 			return errorf(ErrCorrupt, "%s has %d nulls", describe(c), col.NullN())
 		}
 	}
+	ops := rec.Column(r.cols[colOp]).(*array.Dictionary)
+	if err := r.mapOps(ops); err != nil {
+		return err
+	}
+	layers := rec.Column(r.cols[colLayer]).(*array.Dictionary)
+	if err := r.mapLayers(layers); err != nil {
+		return err
+	}
+	types := rec.Column(r.cols[colType]).(*array.Dictionary)
+	if err := r.checkTable(colType, types, len(r.header.Types)); err != nil {
+		return err
+	}
+	sites := rec.Column(r.cols[colSite]).(*array.Dictionary)
+	if err := r.checkTable(colSite, sites, len(r.header.Sites)); err != nil {
+		return err
+	}
+	c := batchColumns{
+		n:      n,
+		seq:    rec.Column(r.cols[colSeq]).(*array.Uint64).Uint64Values(),
+		size:   rec.Column(r.cols[colSize]).(*array.Int64).Int64Values(),
+		block:  rec.Column(r.cols[colBlock]).(*array.Int64).Int64Values(),
+		addr:   rec.Column(r.cols[colAddr]).(*array.Uint64).Uint64Values(),
+		ops:    ops.Indices().(*array.Int8).Int8Values(),
+		layers: layers.Indices().(*array.Int8).Int8Values(),
+		types:  types.Indices().(*array.Int16).Int16Values(),
+		sites:  sites.Indices().(*array.Int32).Int32Values(),
+	}
+	return r.fillColumns(b, &c, false)
+}
 
-	// The 8-byte columns are used where Arrow decoded them, not copied:
-	// the record's buffers come from a Go allocator, whose memory stays
-	// valid after the record is released for as long as b holds it.
-	// Their capacity is cut at their length, so that appending to b
-	// copies rather than writing past the column.
-	seqs := rec.Column(r.cols[colSeq]).(*array.Uint64).Uint64Values()
-	b.Seq = seqs[:n:n]
+// fillColumns fills b with the events of c, checking them. The 8-byte
+// columns are copied into b's memory when copy is true (c points into
+// memory that is reused); otherwise b points at them: Arrow's buffers
+// come from a Go allocator, whose memory stays valid after the record is
+// released for as long as b holds it. Their capacity is then cut at their
+// length, so that appending to b copies rather than writing past them.
+func (r *Reader) fillColumns(b *Batch, c *batchColumns, copyCols bool) error {
+	n := c.n
+	if copyCols {
+		b.Seq = resize(b.Seq, n)
+		copy(b.Seq, c.seq[:n])
+		b.Size = resize(b.Size, n)
+		copy(b.Size, c.size[:n])
+		b.Block = resize(b.Block, n)
+		copy(b.Block, c.block[:n])
+		b.Addr = resize(b.Addr, n)
+		copy(b.Addr, c.addr[:n])
+	} else {
+		b.Seq = c.seq[:n:n]
+		b.Size = c.size[:n:n]
+		b.Block = c.block[:n:n]
+		b.Addr = c.addr[:n:n]
+	}
 	for i, seq := range b.Seq {
 		if seq != r.seq+uint64(i) {
 			return errorf(ErrCorrupt, "row %d: seq %d, want %d", i, seq, r.seq+uint64(i))
 		}
 	}
-	sizes := rec.Column(r.cols[colSize]).(*array.Int64).Int64Values()
-	b.Size = sizes[:n:n]
-	blocks := rec.Column(r.cols[colBlock]).(*array.Int64).Int64Values()
-	b.Block = blocks[:n:n]
-	addrs := rec.Column(r.cols[colAddr]).(*array.Uint64).Uint64Values()
-	b.Addr = addrs[:n:n]
 
-	if err := r.fillOps(b, rec.Column(r.cols[colOp]).(*array.Dictionary)); err != nil {
-		return err
+	b.Op = resize(b.Op, n)
+	for i, x := range c.ops[:n] {
+		if x < 0 || int(x) >= len(r.opMap) {
+			return errorf(ErrCorrupt, "row %d: op index %d outside the op dictionary (%d names)", i, x, len(r.opMap))
+		}
+		b.Op[i] = r.opMap[x]
 	}
-	if err := r.fillLayers(b, rec.Column(r.cols[colLayer]).(*array.Dictionary)); err != nil {
-		return err
-	}
-
-	types := rec.Column(r.cols[colType]).(*array.Dictionary)
-	if err := r.checkTable(colType, types, len(r.header.Types)); err != nil {
-		return err
+	b.Layer = resize(b.Layer, n)
+	for i, x := range c.layers[:n] {
+		if x < 0 || int(x) >= len(r.layMap) {
+			return errorf(ErrCorrupt, "row %d: layer index %d outside the layer dictionary (%d names)", i, x, len(r.layMap))
+		}
+		b.Layer[i] = r.layMap[x]
 	}
 	b.Type = resize(b.Type, n)
-	for i, t := range types.Indices().(*array.Int16).Int16Values() {
+	for i, t := range c.types[:n] {
 		if t < 0 || int(t) >= len(r.header.Types) {
 			return errorf(ErrCorrupt, "row %d: type index %d outside the type table (%d names)", i, t, len(r.header.Types))
 		}
 		b.Type[i] = uint16(t)
 	}
-
-	sites := rec.Column(r.cols[colSite]).(*array.Dictionary)
-	if err := r.checkTable(colSite, sites, len(r.header.Sites)); err != nil {
-		return err
-	}
 	b.Site = resize(b.Site, n)
-	for i, s := range sites.Indices().(*array.Int32).Int32Values() {
+	for i, s := range c.sites[:n] {
 		if s < 0 || int(s) >= len(r.header.Sites) {
 			return errorf(ErrCorrupt, "row %d: site index %d outside the site table (%d names)", i, s, len(r.header.Sites))
 		}
@@ -382,8 +440,8 @@ func (r *Reader) checkTable(col int, d *array.Dictionary, want int) error {
 	return nil
 }
 
-// fillOps maps the op column to Op codes by name.
-func (r *Reader) fillOps(b *Batch, d *array.Dictionary) error {
+// mapOps maps the op dictionary's names to Op codes, when it is new.
+func (r *Reader) mapOps(d *array.Dictionary) error {
 	if data := d.Dictionary().Data().(*array.Data); data != r.opDict {
 		m, err := nameMap(d, opNames[:], "op")
 		if err != nil {
@@ -394,18 +452,12 @@ func (r *Reader) fillOps(b *Batch, d *array.Dictionary) error {
 			r.opMap[i] = Op(code)
 		}
 	}
-	b.Op = resize(b.Op, d.Len())
-	for i, x := range d.Indices().(*array.Int8).Int8Values() {
-		if x < 0 || int(x) >= len(r.opMap) {
-			return errorf(ErrCorrupt, "row %d: op index %d outside the op dictionary (%d names)", i, x, len(r.opMap))
-		}
-		b.Op[i] = r.opMap[x]
-	}
 	return nil
 }
 
-// fillLayers maps the layer column to Layer codes by name.
-func (r *Reader) fillLayers(b *Batch, d *array.Dictionary) error {
+// mapLayers maps the layer dictionary's names to Layer codes, when it is
+// new.
+func (r *Reader) mapLayers(d *array.Dictionary) error {
 	if data := d.Dictionary().Data().(*array.Data); data != r.layDict {
 		m, err := nameMap(d, layerNames[:], "layer")
 		if err != nil {
@@ -415,13 +467,6 @@ func (r *Reader) fillLayers(b *Batch, d *array.Dictionary) error {
 		for i, code := range m {
 			r.layMap[i] = Layer(code)
 		}
-	}
-	b.Layer = resize(b.Layer, d.Len())
-	for i, x := range d.Indices().(*array.Int8).Int8Values() {
-		if x < 0 || int(x) >= len(r.layMap) {
-			return errorf(ErrCorrupt, "row %d: layer index %d outside the layer dictionary (%d names)", i, x, len(r.layMap))
-		}
-		b.Layer[i] = r.layMap[x]
 	}
 	return nil
 }

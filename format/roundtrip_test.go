@@ -54,6 +54,15 @@ func TestRoundTrip(t *testing.T) {
 			if r.Truncated() {
 				t.Error("Truncated() = true for a complete file")
 			}
+			// every batch after the first (which brings the
+			// dictionaries) of an uncompressed file takes the fast path
+			wantFast := 0
+			if c == None {
+				wantFast = len(batches) - 1
+			}
+			if r.nFast != wantFast {
+				t.Errorf("%d batches decoded by the fast path, want %d", r.nFast, wantFast)
+			}
 		})
 	}
 }

@@ -58,6 +58,10 @@ type messageReader struct {
 
 	msg      *ipc.Message // the current message, released by the next call
 	body     []byte       // the memory of the current message's body
+	meta     []byte       // the current message's metadata
+	curBody  []byte       // the current message's body
+	again    bool         // Message returns the current message again (unread)
+	eof      bool         // the data has ended
 	refCount int64
 	cut      bool  // the data ended inside a message
 	err      error // the framing error that ended the data, if any
@@ -76,16 +80,25 @@ func newMessageReader(r io.Reader, size int64, mem memory.Allocator, strict bool
 // Message returns the next message, or io.EOF at the end of the data. The
 // message is valid until the next call.
 func (m *messageReader) Message() (*ipc.Message, error) {
+	if m.again {
+		m.again = false
+		return m.msg, nil
+	}
 	if m.msg != nil {
 		m.msg.Release()
 		m.msg = nil
+		m.meta, m.curBody = nil, nil
 	}
 	if m.err != nil || m.cut {
 		return nil, m.end()
 	}
+	if m.eof {
+		return nil, io.EOF
+	}
 	msg, err := m.next()
 	if err != nil {
 		if err == io.EOF {
+			m.eof = true
 			return nil, io.EOF
 		}
 		if errors.Is(err, errCutShort) && !m.strict {
@@ -98,6 +111,10 @@ func (m *messageReader) Message() (*ipc.Message, error) {
 	m.msg = msg
 	return msg, nil
 }
+
+// unread makes the next call of Message return the message the last one
+// returned, which must have been a message.
+func (m *messageReader) unread() { m.again = true }
 
 // end returns what Message returns once the data has ended.
 func (m *messageReader) end() error {
@@ -169,6 +186,7 @@ func (m *messageReader) next() (*ipc.Message, error) {
 	if err := m.read(body); err != nil {
 		return nil, err
 	}
+	m.meta, m.curBody = meta, body
 	return ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(body)), nil
 }
 

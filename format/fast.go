@@ -1,0 +1,151 @@
+// This file defines the reader's fast path: record batches without
+// compression are decoded here, straight from the message body into the
+// Batch, instead of through Arrow's reader.
+//
+// Arrow v15's reader copies each buffer out of the message body into a
+// buffer of its own, cleared first, and allocates a record per batch:
+// for a trace, which is all fixed-width columns, that is most of the
+// cost of reading. A batch qualifies for the fast path when the schema
+// holds fixed-width columns only (each one node and two buffers), the
+// message is a record batch without compression, and every node and
+// buffer is where the Batch's columns need it; anything else (the first
+// batch with its dictionaries, a dictionary batch, a compressed batch,
+// a batch whose layout is odd) goes to Arrow as before, so Arrow's checks
+// and errors stay those of every odd file.
+
+package format
+
+import (
+	"encoding/binary"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+)
+
+const batchLength = 0 // RecordBatch: length (long)
+
+// fastSchema reports whether every field of s is fixed-width and flat, so
+// that field i of a record batch is node i and buffers 2i and 2i+1.
+func fastSchema(s *arrow.Schema) bool {
+	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
+		return false // the body is little-endian, and read in place
+	}
+	for _, f := range s.Fields() {
+		switch f.Type.ID() {
+		case arrow.DICTIONARY:
+			d := f.Type.(*arrow.DictionaryType)
+			if !arrow.IsInteger(d.IndexType.ID()) {
+				return false
+			}
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+			arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
+			arrow.FLOAT32, arrow.FLOAT64:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// readFast fills b from the next message if it is a record batch that the
+// fast path decodes; otherwise it leaves the message for Arrow's reader
+// and returns false.
+func (r *Reader) readFast(b *Batch) (bool, error) {
+	msg, err := r.msgs.Message()
+	if err != nil {
+		// the error is kept: Arrow's reader meets it again
+		return false, nil
+	}
+	c, ok := r.fastColumns(msg)
+	if !ok {
+		r.msgs.unread()
+		return false, nil
+	}
+	r.nFast++
+	return true, guard(func() error { return r.fillColumns(b, c, true) })
+}
+
+// fastColumns returns the columns of msg, pointing into its body, or false
+// when the fast path does not decode it.
+func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
+	if msg.Type() != ipc.MessageRecordBatch {
+		return nil, false
+	}
+	meta, body := r.msgs.meta, r.msgs.curBody
+	v := &fbVerifier{buf: meta} // verified when it was read
+	m, err := v.root()
+	if err != nil {
+		return nil, false
+	}
+	h, ok, err := v.subtable(m, messageHeader)
+	if err != nil || !ok {
+		return nil, false
+	}
+	if _, ok, err := v.subtable(h, batchCompression); err != nil || ok {
+		return nil, false
+	}
+	lp, err := v.field(h, batchLength, 8)
+	if err != nil || lp == 0 {
+		return nil, false
+	}
+	n := int64(binary.LittleEndian.Uint64(meta[lp:]))
+	if n < 0 || n > MaxBatchLen {
+		return nil, false
+	}
+	nodes, nodeAt, err := v.vector(h, batchNodes, sizeFieldNode)
+	if err != nil {
+		return nil, false
+	}
+	bufs, bufAt, err := v.vector(h, batchBuffers, sizeBuffer)
+	if err != nil {
+		return nil, false
+	}
+	// column c is field r.cols[c]: node f, buffers 2f (validity) and 2f+1
+	col := func(c, width int) []byte {
+		f := r.cols[c]
+		if f >= nodes || 2*f+1 >= bufs {
+			return nil
+		}
+		node := meta[nodeAt+f*sizeFieldNode:]
+		if int64(binary.LittleEndian.Uint64(node)) != n || binary.LittleEndian.Uint64(node[8:]) != 0 {
+			return nil // a length or nulls that Arrow's path reports
+		}
+		buf := meta[bufAt+(2*f+1)*sizeBuffer:]
+		off, size := int64(binary.LittleEndian.Uint64(buf)), int64(binary.LittleEndian.Uint64(buf[8:]))
+		want := n * int64(width)
+		if off < 0 || off%8 != 0 || size < want || off > int64(len(body)) || want > int64(len(body))-off {
+			return nil
+		}
+		return body[off : off+want]
+	}
+	c := &r.fast
+	seq, op, layer, typ := col(colSeq, 8), col(colOp, 1), col(colLayer, 1), col(colType, 2)
+	size, block, addr, site := col(colSize, 8), col(colBlock, 8), col(colAddr, 8), col(colSite, 4)
+	if n > 0 && (seq == nil || op == nil || layer == nil || typ == nil || size == nil || block == nil || addr == nil || site == nil) {
+		return nil, false
+	}
+	*c = batchColumns{
+		n:      int(n),
+		seq:    view[uint64](seq),
+		ops:    view[int8](op),
+		layers: view[int8](layer),
+		types:  view[int16](typ),
+		size:   view[int64](size),
+		block:  view[int64](block),
+		addr:   view[uint64](addr),
+		sites:  view[int32](site),
+	}
+	return c, true
+}
+
+// view returns the bytes of p as values of T: p is 8-byte aligned (the
+// body is, and so are its buffers) and holds a whole number of them.
+func view[T any](p []byte) []T {
+	var zero T
+	n := len(p) / int(unsafe.Sizeof(zero))
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(p))), n)
+}
