@@ -249,11 +249,10 @@ func (r *Reader) NumBatches() int { return r.numBatches }
 // start and final once Next has returned io.EOF.
 func (r *Reader) Truncated() bool { return r.truncated }
 
-// Next fills b with the next batch and returns io.EOF after the last one.
-// It reuses the memory of b's Op, Layer, Type and Site; Seq, Size, Block
-// and Addr are pointed at the decoded batch instead of copied, and later
-// calls do not overwrite them. Batches are numbered from 0 in errors. A
-// batch may be empty: a trace without events holds one empty batch.
+// Next fills b with the next batch, reusing b's memory where it can, and
+// returns io.EOF after the last one: b's columns are valid until the next
+// call with b. Batches are numbered from 0 in errors. A batch may be
+// empty: a trace without events holds one empty batch.
 //
 // Next checks what it reads: ops and layers are mapped to this package's
 // codes by name, type and site indices must be inside the header's
