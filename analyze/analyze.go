@@ -212,6 +212,7 @@ type replay struct {
 
 	// sites and call stacks, when a report needs them
 	sitesOn, stacksOn bool
+	sizesOn           bool // the sizes report: requests by size class and server
 	bySite            tallies
 	byStack           tallies
 	stacks            stackTable
@@ -308,6 +309,7 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 		p.sitesOn = p.sitesOn || strings.HasPrefix(t.Scope, "site:")
 	}
 	p.stacksOn = want&(repSites|repLeaks) != 0
+	p.sizesOn = want&repSizes != 0
 	if p.sitesOn {
 		p.bySite.t = make([]tally, len(h.Sites))
 	}
@@ -524,7 +526,9 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			s.allocBytes += size
 			s.allocBlock += block
 		}
-		p.request(size, addr)
+		if p.sizesOn {
+			p.request(size, addr)
+		}
 		p.acquire(&o, seq)
 		p.growth.Add(seq, p.cur[layerObjects])
 	case format.OpFree, format.OpReallocFrom:
@@ -616,12 +620,14 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			if p.sitesOn {
 				p.bySite.t[site].reuses++
 			}
-			p.served[servedFreeList].Requests++
-			p.served[servedFreeList].Bytes += o.size
-			c := &p.sizes[sizeClassOf(o.size)]
-			c.Requests++
-			c.Bytes += o.size
-			c.FreeList++
+			if p.sizesOn {
+				p.served[servedFreeList].Requests++
+				p.served[servedFreeList].Bytes += o.size
+				c := &p.sizes[sizeClassOf(o.size)]
+				c.Requests++
+				c.Bytes += o.size
+				c.FreeList++
+			}
 			p.acquire(&o, seq)
 		}
 		*po = o
