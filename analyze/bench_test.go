@@ -86,6 +86,12 @@ func BenchmarkRead(b *testing.B) {
 func bigTrace(b *testing.B, dir string) (string, int64, uint64) {
 	path := filepath.Join(dir, "big.arrow")
 	genTrace(b, path, 7, genOptions{ops: 4_450_000, max: 50000, batch: 65536})
+	size, events := traceEvents(b, path)
+	return path, size, events
+}
+
+// traceEvents returns the size of the trace at path and its events.
+func traceEvents(b *testing.B, path string) (int64, uint64) {
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -102,7 +108,7 @@ func bigTrace(b *testing.B, dir string) (string, int64, uint64) {
 	for r.Next(&batch) == nil {
 		events += uint64(batch.Len())
 	}
-	return path, st.Size(), events
+	return st.Size(), events
 }
 
 // BenchmarkReplay10M reads a generated trace of about 10 million events
@@ -111,8 +117,20 @@ func bigTrace(b *testing.B, dir string) (string, int64, uint64) {
 // file's bytes per event.
 //
 //	go test ./analyze -run XXX -bench Replay10M -benchtime 3x
+//
+// HEAPTRACE_BENCH_TRACE=FILE replays FILE instead, e.g. a trace that
+// bench/scale.sh records.
 func BenchmarkReplay10M(b *testing.B) {
-	path, size, events := bigTrace(b, b.TempDir())
+	var (
+		path   string
+		size   int64
+		events uint64
+	)
+	if path = os.Getenv("HEAPTRACE_BENCH_TRACE"); path != "" {
+		size, events = traceEvents(b, path)
+	} else {
+		path, size, events = bigTrace(b, b.TempDir())
+	}
 	run := func(b *testing.B, f func(r *format.Reader)) {
 		b.SetBytes(size)
 		b.ResetTimer()
