@@ -55,7 +55,8 @@ type Profile struct {
 
 	// FixedSizes is the request, and sys.getsizeof, of every object type
 	// of one fixed size (functions, cells, iterators, ranges, bound
-	// methods...), by type name.
+	// methods...), by type name; for "generator", the part without its
+	// frame's slots (each local and value-stack slot adds PtrSize).
 	FixedSizes map[string]int64
 	// ClassBlocks are the blocks type_new allocates for every class
 	// whatever its body, the type object first, then its instances'
@@ -114,6 +115,10 @@ type Profile struct {
 	// exact digits (28 bytes for one digit; 3.12+), not PyLong_FromLong's
 	// sizeof(PyLongObject) (32).
 	SumIntExact bool
+	// KwNamesOnStack: a call with keyword arguments pushes the tuple of
+	// their names on the value stack (3.13+), one slot deeper, which a
+	// generator object's size counts.
+	KwNamesOnStack bool
 	// QuickenDelay is the number of calls and loop back-edges after which
 	// a code object's instructions start to specialise (3.11's
 	// QUICKENING_WARMUP_DELAY, 8); 0 when code is quickened as it is
@@ -186,7 +191,7 @@ func CPython311() Profile {
 			"map":                        48,
 			"filter":                     48,
 			"reversed":                   48,
-			"generator":                  200,
+			"generator":                  168, // without its frame's slots (a pointer per local and stack slot)
 			"builtin_function_or_method": 72,
 			"method":                     64,
 			"slice":                      56,
@@ -215,6 +220,7 @@ func CPython312() Profile {
 	p.FixedSizes["function"] = 160
 	p.FixedSizes["range_iterator"] = 40
 	p.FixedSizes["instance"] = 48
+	p.FixedSizes["generator"] = 160
 	p.FixedSizes["type"] = 976
 	p.ClassBlocks = slices.Clone(p.ClassBlocks)
 	p.ClassBlocks[0] = 976
@@ -243,6 +249,7 @@ func CPython313() Profile {
 	p.NoArgsTuple = []string{"min", "max", "str", "int", "str.startswith", "str.endswith",
 		"str.count", "str.find", "str.rfind", "str.index", "str.rindex"}
 	p.InstanceValuesInline = true
+	p.KwNamesOnStack = true
 	p.ClassStaticAttributes = true
 	return p
 }

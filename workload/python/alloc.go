@@ -429,6 +429,9 @@ func (in *Interp) dealloc(v Value) {
 			in.h.Free(a)
 		}
 	case *Range:
+		for _, x := range v.bounds {
+			in.decref(x)
+		}
 		if v.lengthObj != nil {
 			in.decref(v.lengthObj)
 		}

@@ -294,6 +294,11 @@ func biRange(in *Interp, _ Value, args []Value, _ []kwArg) (Value, error) {
 		return nil, err
 	}
 	r.addr, r.rc = a, 1
+	for _, x := range args {
+		if _, ok := x.(*Int); ok {
+			r.bounds = append(r.bounds, incref(x))
+		}
+	}
 	return r, nil
 }
 

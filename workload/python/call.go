@@ -782,11 +782,13 @@ type generator struct {
 }
 
 func (in *Interp) newGenerator(f *Function, it iterator, gens []*syntax.Comprehension, elt syntax.Expr) (Value, error) {
-	b, err := in.newIterBase("generator")
+	a, err := in.o.Fixed.New("generator", in.generatorSize(f.code))
 	if err != nil {
 		in.decref(it)
-		return nil, err
+		return nil, in.memoryError(err)
 	}
+	in.gcTrack("generator")
+	b := iterBase{Obj: Obj{rc: 1, addr: a}, kind: "generator"}
 	code := f.code
 	fr := &Frame{code: code, fn: f, globals: f.globals, locals: make([]Value, len(code.locals))}
 	fr.locals[0] = it

@@ -403,6 +403,7 @@ func (c *compiler) comprehension(s *scope, node syntax.Expr, name string, gens [
 			t = t.parent
 		}
 		code.qualname = t.code.qualname
+		code.host = t.code
 	}
 	cs := newScope(code, s)
 	c.codes[node] = code

@@ -580,6 +580,17 @@ func (in *Interp) newSlice(lo, hi, step Value) (Value, error) {
 	return s, nil
 }
 
+// prefillSliceCache puts a slice object in the one-entry slice cache.
+func (in *Interp) prefillSliceCache() error {
+	a, err := in.o.Fixed.New("slice", in.o.Profile.FixedSizes["slice"])
+	if err != nil {
+		return in.memoryError(err)
+	}
+	in.h.Cache(a)
+	in.sliceCache = &sliceObj{Obj: Obj{addr: a}}
+	return nil
+}
+
 func (in *Interp) freeSlice(s *sliceObj) {
 	in.decref(s.lo)
 	in.decref(s.hi)

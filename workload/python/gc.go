@@ -183,11 +183,7 @@ func (in *Interp) collect(gen int) int {
 	}
 	g.collected += len(garbage)
 	if gen == 2 {
-		in.o.ClearFreeLists()
-		if in.sliceCache != nil {
-			in.o.Fixed.Free(in.sliceCache.addr)
-			in.sliceCache = nil
-		}
+		in.o.ClearFreeLists() // not the slice cache, which gc.collect() leaves
 	}
 	return len(garbage)
 }

@@ -190,6 +190,12 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 	// the measurement's gc.collect() before tracing: the collector's
 	// counts start at zero (the free lists are empty already)
 	in.gc.count = [3]int{}
+	// start-up code has sliced (the harness's own path[:i]): the
+	// one-entry slice cache holds an untraced slice, which gc.collect()
+	// does not free
+	if err := in.prefillSliceCache(); err != nil {
+		return nil, err
+	}
 	if opts.Setup != nil {
 		if err := in.runSetup(opts.Setup); err != nil {
 			return nil, err

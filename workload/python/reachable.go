@@ -100,11 +100,7 @@ func (in *Interp) ReachableByType() map[string]TypeSize {
 		case *dictView:
 			stack = append(stack, x.d)
 		case *Range:
-			// start, stop, step and length are ints; only the length is
-			// an object of the model's
-			if x.lengthObj != nil {
-				stack = append(stack, x.lengthObj)
-			}
+			// range has no tp_traverse: gc.get_referents gives nothing
 		}
 	}
 	return sizes

@@ -170,7 +170,8 @@ type kwArg struct {
 type Range struct {
 	Obj
 	start, stop, step, length int64
-	lengthObj                 *Int // the computed length as an int object (allocated when > 256)
+	lengthObj                 *Int    // the computed length as an int object (allocated when > 256)
+	bounds                    []Value // the int objects given for start, stop and step, held as range_new holds them
 }
 
 // Exception is an exception instance.
@@ -260,7 +261,9 @@ type Code struct {
 	refs          map[*syntax.Name]nameRef
 	siteLines     []int
 	hasNonlocal   bool
-	inlined       bool // a comprehension run in the enclosing frame (PEP 709)
+	inlined       bool  // a comprehension run in the enclosing frame (PEP 709)
+	host          *Code // for an inlined comprehension, the code it runs in
+	genSize       int64 // a generator expression's generator object, once known
 }
 
 type codeKind uint8
