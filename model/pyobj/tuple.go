@@ -134,6 +134,15 @@ func (a *ListAllocator) NewPrealloc(n int) (*List, error) {
 	return l, nil
 }
 
+// Preallocate gives an empty list without an item array exactly n slots,
+// as PyList_New(n) and list_new_prealloc do once the object exists.
+func (a *ListAllocator) Preallocate(l *List, n int) error {
+	if n <= 0 || l.Items != 0 {
+		return nil
+	}
+	return a.setItems(l, n)
+}
+
 // PreallocateExact is list_preallocate_exact, used when an empty list is
 // extended from a sized iterable (list(x), sorted(x), a constant display):
 // room for n items rounded up to even.

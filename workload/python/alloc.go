@@ -258,23 +258,29 @@ func (in *Interp) newList() (*List, error) {
 }
 
 // newListExact returns a list owning items, with exactly len(items)
-// slots (BUILD_LIST, list_new_prealloc).
+// slots (BUILD_LIST's PyList_New and list_new_prealloc ask for the same):
+// the object first, which counts towards a collection (3.11 runs it
+// there, before the item array exists), then the array.
 func (in *Interp) newListExact(items []Value, prealloc bool) (*List, error) {
-	var mem *pyobj.List
-	var err error
 	before := in.o.Lists.Parked()
-	if prealloc {
-		mem, err = in.o.Lists.NewPrealloc(len(items))
-	} else {
-		mem, err = in.o.Lists.New(len(items))
-	}
+	mem, err := in.o.Lists.New(0)
 	if err != nil {
 		in.decrefAll(items)
 		return nil, in.memoryError(err)
 	}
+	if in.o.Lists.Parked() == before {
+		in.gcTrack("")
+	}
+	l := &List{Obj: Obj{rc: 1, addr: mem.Obj}, mem: mem}
+	if err := in.o.Lists.Preallocate(mem, len(items)); err != nil {
+		in.decrefAll(items)
+		in.o.Lists.Free(mem)
+		in.gcUntrack("")
+		return nil, in.memoryError(err)
+	}
 	mem.Len = len(items)
-	l := &List{Obj: Obj{rc: 1, addr: mem.Obj}, items: items, mem: mem}
-	in.gcNew(l, in.o.Lists.Parked() == before)
+	l.items = items
+	in.track(l)
 	return l, nil
 }
 

@@ -3,6 +3,8 @@ package python
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/heaptrace/heaptrace/workload/python/syntax"
 )
@@ -34,11 +36,12 @@ type scope struct {
 }
 
 type compiler struct {
-	file   string
-	inline bool // comprehensions are inlined (PEP 709)
-	codes  map[syntax.Node]*Code
-	scopes []*scope
-	err    error
+	file    string
+	inline  bool // comprehensions are inlined (PEP 709)
+	codes   map[syntax.Node]*Code
+	formats map[*syntax.BinOp]*syntax.JoinedStr
+	scopes  []*scope
+	err     error
 }
 
 func newScope(c *Code, parent *scope) *scope {
@@ -57,13 +60,13 @@ func newScope(c *Code, parent *scope) *scope {
 // compile builds the code objects of f. It returns the module's code and a
 // table from each def, lambda and comprehension node to its code. inline
 // says whether comprehensions are inlined.
-func compile(f *syntax.File, inline bool) (*Code, map[syntax.Node]*Code, error) {
-	c := &compiler{file: f.Name, inline: inline, codes: map[syntax.Node]*Code{}}
+func compile(f *syntax.File, inline bool) (*Code, map[syntax.Node]*Code, map[*syntax.BinOp]*syntax.JoinedStr, error) {
+	c := &compiler{file: f.Name, inline: inline, codes: map[syntax.Node]*Code{}, formats: map[*syntax.BinOp]*syntax.JoinedStr{}}
 	mod := &Code{name: "<module>", qualname: "<module>", file: f.Name, kind: codeModule, pos: syntax.Pos{Line: 1, Col: 1}, body: f.Body}
 	root := newScope(mod, nil)
 	c.stmts(root, f.Body)
 	if c.err != nil {
-		return nil, nil, c.err
+		return nil, nil, nil, c.err
 	}
 	for _, s := range c.scopes {
 		c.resolve(s)
@@ -77,7 +80,7 @@ func compile(f *syntax.File, inline bool) (*Code, map[syntax.Node]*Code, error) 
 		sort.Ints(lines)
 		s.code.siteLines = lines
 	}
-	return mod, c.codes, nil
+	return mod, c.codes, c.formats, nil
 }
 
 func (c *compiler) fail(pos syntax.Pos, format string, args ...any) {
@@ -346,6 +349,9 @@ func (c *compiler) expr(s *scope, e syntax.Expr) {
 	case *syntax.BinOp:
 		c.expr(s, e.Left)
 		c.expr(s, e.Right)
+		if js := optimizeFormat(e); js != nil {
+			c.formats[e] = js
+		}
 	case *syntax.UnaryOp:
 		c.expr(s, e.Operand)
 	case *syntax.BoolOp:
@@ -561,4 +567,94 @@ func isConstant(e syntax.Expr) bool {
 		return true
 	}
 	return false
+}
+
+// optimizeFormat is the AST optimizer's optimize_format (Python/ast_opt.c):
+// "fmt" % (a, b) with a literal format, a tuple display without starred
+// items, and only %s, %r and %a units (with '-', a width and a precision)
+// becomes the f-string f"...{a!s}...{b!r}". It returns nil when the
+// optimizer leaves the expression alone.
+func optimizeFormat(e *syntax.BinOp) *syntax.JoinedStr {
+	if e.Op != syntax.Mod {
+		return nil
+	}
+	lit, ok := e.Left.(*syntax.Str)
+	tup, ok2 := e.Right.(*syntax.Tuple)
+	if !ok || !ok2 || isConstant(tup) || hasStar(tup.Elts) {
+		return nil
+	}
+	f := []rune(lit.Value)
+	var values []syntax.Expr
+	var text []rune
+	flush := func() {
+		if len(text) > 0 {
+			values = append(values, &syntax.Str{Pos: lit.Pos, Value: string(text)})
+			text = nil
+		}
+	}
+	n := 0
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			text = append(text, f[i])
+			continue
+		}
+		if i+1 < len(f) && f[i+1] == '%' {
+			text = append(text, '%')
+			i++
+			continue
+		}
+		if n >= len(tup.Elts) {
+			return nil // more units than items: left to run time (an error)
+		}
+		i++
+		ljust := false
+		for i < len(f) && strings.ContainsRune("-+ #0", f[i]) {
+			if f[i] != '-' {
+				return nil
+			}
+			ljust = true
+			i++
+		}
+		width, prec := -1, -1
+		digits := func() int {
+			v := 0
+			for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+				v = v*10 + int(f[i]-'0')
+				i++
+			}
+			return v
+		}
+		if i < len(f) && f[i] >= '0' && f[i] <= '9' {
+			width = digits()
+		}
+		if i < len(f) && f[i] == '.' {
+			i++
+			prec = digits()
+		}
+		if i >= len(f) || !strings.ContainsRune("sra", f[i]) {
+			return nil
+		}
+		spec := ""
+		if !ljust && width > 0 {
+			spec = ">"
+		}
+		if width >= 0 {
+			spec += strconv.Itoa(width)
+		}
+		if prec >= 0 {
+			spec += "." + strconv.Itoa(prec)
+		}
+		flush()
+		fv := &syntax.FormattedValue{Pos: lit.Pos, Value: tup.Elts[n], Conversion: f[i]}
+		if spec != "" {
+			fv.FormatSpec = &syntax.JoinedStr{Pos: lit.Pos, Values: []syntax.Expr{&syntax.Str{Pos: lit.Pos, Value: spec}}}
+		}
+		values = append(values, fv)
+		n++
+	}
+	if n < len(tup.Elts) {
+		return nil // more items than units
+	}
+	flush()
+	return &syntax.JoinedStr{Pos: lit.Pos, Values: values}
 }

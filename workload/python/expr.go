@@ -41,6 +41,9 @@ func (in *Interp) eval(fr *Frame, e syntax.Expr) (Value, error) {
 		if c, ok := in.foldBinOp(e); ok {
 			return c, nil
 		}
+		if js := in.prog.formats[e]; js != nil {
+			return in.evalJoinedStr(fr, js)
+		}
 		l, err := in.eval(fr, e.Left)
 		if err != nil {
 			return nil, err

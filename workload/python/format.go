@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/heaptrace/heaptrace/model"
+	"github.com/heaptrace/heaptrace/model/pyobj"
 )
 
 // This file defines str(), repr(), format() and % formatting. The Go-level
@@ -227,7 +230,9 @@ func (in *Interp) str(v Value) (Value, error) {
 	case *Str:
 		return incref(x), nil
 	case *Int:
-		return in.newStrAlloc(in.reprOf(x))
+		return in.intStr(x)
+	case *Float:
+		return in.floatStr(x)
 	case *NoneType, *Bool:
 		return in.internName(in.reprOf(x)), nil
 	}
@@ -238,7 +243,9 @@ func (in *Interp) str(v Value) (Value, error) {
 func (in *Interp) repr(v Value) (Value, error) {
 	switch x := v.(type) {
 	case *Int:
-		return in.newStrAlloc(in.reprOf(x))
+		return in.intStr(x)
+	case *Float:
+		return in.floatStr(x)
 	case *NoneType, *Bool:
 		return in.internName(in.reprOf(x)), nil
 	}
@@ -518,17 +525,42 @@ func (in *Interp) percentFormat(s *Str, args Value) (Value, error) {
 	default:
 		items = []Value{args}
 	}
-	var b strings.Builder
+	// PyUnicode_Format writes into a _PyUnicodeWriter at least the format's
+	// length + 100 characters long, over-allocating until the last piece
 	r := []rune(s.s)
+	w := &uwriter{in: in, minLength: len(r) + 100, overallocate: true, kind: pyobj.StrASCII}
+	fail := func(err error) (Value, error) {
+		w.drop()
+		return nil, err
+	}
+	var b strings.Builder
 	ai := 0
 	for i := 0; i < len(r); i++ {
 		if r[i] != '%' {
-			b.WriteRune(r[i])
+			j := i
+			for j < len(r) && r[j] != '%' {
+				j++
+			}
+			chunk := string(r[i:j])
+			b.WriteString(chunk)
+			if j == len(r) {
+				w.overallocate = false
+			}
+			var err error
+			if i == 0 && j == len(r) {
+				err = w.writeStr(s) // the whole format: it may be the result itself
+			} else {
+				err = w.write(j-i, pyobj.KindOf(chunk))
+			}
+			if err != nil {
+				return fail(err)
+			}
+			i = j - 1
 			continue
 		}
 		i++
 		if i >= len(r) {
-			return nil, in.valueError("incomplete format")
+			return fail(in.valueError("incomplete format"))
 		}
 		var arg Value
 		if r[i] == '(' && mapping != nil {
@@ -540,7 +572,7 @@ func (in *Interp) percentFormat(s *Str, args Value) (Value, error) {
 			v, ok := in.dictGetStr(mapping, key)
 			if !ok {
 				k, _ := in.newStr(key)
-				return nil, in.newException(in.exc.byName["KeyError"], []Value{k})
+				return fail(in.newException(in.exc.byName["KeyError"], []Value{k}))
 			}
 			arg = v
 			i = j + 1
@@ -550,20 +582,26 @@ func (in *Interp) percentFormat(s *Str, args Value) (Value, error) {
 			i++
 		}
 		if i >= len(r) {
-			return nil, in.valueError("incomplete format")
+			return fail(in.valueError("incomplete format"))
 		}
 		flags := string(r[start:i])
 		conv := r[i]
 		if conv == '%' {
 			b.WriteByte('%')
+			if err := w.write(1, pyobj.StrASCII); err != nil {
+				return fail(err)
+			}
 			continue
 		}
 		if arg == nil {
 			if ai >= len(items) {
-				return nil, in.typeError("not enough arguments for format string")
+				return fail(in.typeError("not enough arguments for format string"))
 			}
 			arg = items[ai]
 			ai++
+		}
+		if i == len(r)-1 {
+			w.overallocate = false // the last piece (unicode_format_arg_format)
 		}
 		spec := percentToSpec(flags)
 		var piece string
@@ -583,24 +621,151 @@ func (in *Interp) percentFormat(s *Str, args Value) (Value, error) {
 						iv = &Int{v: bi.Int64()}
 					}
 				} else {
-					return nil, in.typeError("%%%c format: a real number is required, not %s", conv, typeName(arg))
+					return fail(in.typeError("%%%c format: a real number is required, not %s", conv, typeName(arg)))
 				}
 			}
 			piece, err = in.formatSpec(iv, spec+"d")
 		case 'f', 'F', 'e', 'E', 'g', 'G', 'x', 'X', 'o', 'c':
 			piece, err = in.formatSpec(arg, spec+string(conv))
 		default:
-			return nil, in.valueError("unsupported format character '%c'", conv)
+			return fail(in.valueError("unsupported format character '%c'", conv))
 		}
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		b.WriteString(piece)
+		if err := in.percentArg(w, conv, flags, arg, piece); err != nil {
+			return fail(err)
+		}
 	}
 	if mapping == nil && ai < len(items) {
-		return nil, in.typeError("not all arguments converted during string formatting")
+		return fail(in.typeError("not all arguments converted during string formatting"))
 	}
-	return in.newStr(b.String())
+	return w.finish(b.String())
+}
+
+// percentArg makes the memory of one formatted argument, piece, in w as
+// unicode_format_arg does: ints and floats without width or precision are
+// written in place (an int through its scratch, a float through its digit
+// buffer); anything else becomes a str first (the argument itself for a
+// str's %s), then copied in, padded.
+func (in *Interp) percentArg(w *uwriter, conv rune, flags string, arg Value, piece string) error {
+	width, prec, sign := parsePercentFlags(flags)
+	plain := width < 0 && prec < 0
+	x, exactInt := arg.(*Int)
+	switch {
+	case exactInt && plain && (conv == 's' || conv == 'r' || conv == 'a' || (!sign && (conv == 'd' || conv == 'i' || conv == 'u'))):
+		scratch, err := in.decimalScratch(x)
+		if err != nil {
+			return err
+		}
+		err = w.write(runeCount(piece), pyobj.StrASCII)
+		in.o.Ints.Free(scratch)
+		return err
+	case exactInt && plain && !sign && (conv == 'x' || conv == 'o'):
+		return w.write(runeCount(piece), pyobj.StrASCII)
+	case conv == 'c' && plain:
+		return w.write(1, pyobj.KindOf(piece))
+	}
+	if _, ok := arg.(*Float); ok && strings.ContainsRune("fFeEgG", conv) {
+		digits := strings.TrimSpace(piece)
+		if plain && !sign {
+			buf, err := in.floatBuffer(digits)
+			if err != nil {
+				return err
+			}
+			err = w.write(runeCount(piece), pyobj.StrASCII)
+			in.h.Free(buf)
+			return err
+		}
+		buf, err := in.floatBuffer(digits)
+		if err != nil {
+			return err
+		}
+		tmp, err := in.newStrAlloc(strings.TrimLeft(digits, "+ "))
+		in.h.Free(buf)
+		if err != nil {
+			return err
+		}
+		err = in.percentOutput(w, tmp, width, prec, sign, piece)
+		in.decref(tmp)
+		return err
+	}
+	var tmp Value
+	var err error
+	switch {
+	case conv == 's':
+		tmp, err = in.str(arg)
+	case conv == 'r' || conv == 'a':
+		tmp, err = in.repr(arg)
+	case exactInt || isInt(arg):
+		// _PyUnicode_FormatLong: the digits as a str of their own
+		if xi, ok := asInt(arg); ok && conv != 'x' && conv != 'X' && conv != 'o' {
+			var scratch model.Addr
+			if scratch, err = in.decimalScratch(xi); err != nil {
+				return err
+			}
+			tmp, err = in.newStrAlloc(in.reprOf(xi))
+			in.o.Ints.Free(scratch)
+		} else {
+			tmp, err = in.newStrAlloc(strings.TrimSpace(piece))
+		}
+	default:
+		tmp, err = in.newStrAlloc(strings.TrimSpace(piece))
+	}
+	if err != nil {
+		return err
+	}
+	err = in.percentOutput(w, tmp, width, prec, sign, piece)
+	in.decref(tmp)
+	return err
+}
+
+// percentOutput is unicode_format_arg_output: a str that needs no
+// padding, truncation or sign is written whole (it may become the
+// writer's buffer), anything else as the padded piece.
+func (in *Interp) percentOutput(w *uwriter, v Value, width, prec int, sign bool, piece string) error {
+	s, ok := v.(*Str)
+	if !ok {
+		return w.write(runeCount(piece), pyobj.KindOf(piece))
+	}
+	if (width < 0 || width <= s.n) && (prec < 0 || prec >= s.n) && !sign {
+		return w.writeStr(s)
+	}
+	return w.write(runeCount(piece), pyobj.KindOf(piece))
+}
+
+// parsePercentFlags reads a %-spec's flags, width and precision ("-08.2"):
+// -1 for a width or precision not given; sign is a '+' or ' ' flag.
+func parsePercentFlags(flags string) (width, prec int, sign bool) {
+	i := 0
+	for i < len(flags) && strings.ContainsRune("-+ #0", rune(flags[i])) {
+		sign = sign || flags[i] == '+' || flags[i] == ' '
+		i++
+	}
+	width, prec = -1, -1
+	num := func() int {
+		n := -1
+		for i < len(flags) && flags[i] >= '0' && flags[i] <= '9' {
+			n = max(n, 0)*10 + int(flags[i]-'0')
+			i++
+		}
+		return n
+	}
+	width = num()
+	if i < len(flags) && flags[i] == '.' {
+		i++
+		prec = max(num(), 0)
+	}
+	return width, prec, sign
+}
+
+func isInt(v Value) bool {
+	switch v.(type) {
+	case *Int, *Bool:
+		return true
+	}
+	return false
 }
 
 // percentToSpec turns %-flags ("-08.2") into a format spec.

@@ -16,10 +16,11 @@ import (
 
 // Program is a parsed and compiled script.
 type Program struct {
-	file   *syntax.File
-	module *Code
-	codes  map[syntax.Node]*Code
-	inline bool // compiled with comprehensions inlined
+	file    *syntax.File
+	module  *Code
+	codes   map[syntax.Node]*Code
+	formats map[*syntax.BinOp]*syntax.JoinedStr // %-formats the AST optimizer makes f-strings
+	inline  bool                                // compiled with comprehensions inlined
 }
 
 // Parse parses and compiles a script. Errors are *syntax.Error values
@@ -29,11 +30,11 @@ func Parse(name string, src []byte) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	mod, codes, err := compile(f, false)
+	mod, codes, formats, err := compile(f, false)
 	if err != nil {
 		return nil, err
 	}
-	return &Program{file: f, module: mod, codes: codes}, nil
+	return &Program{file: f, module: mod, codes: codes, formats: formats}, nil
 }
 
 // forProfile returns p compiled for profile's behaviours: p itself, or p
@@ -42,11 +43,11 @@ func (p *Program) forProfile(profile *pyobj.Profile) (*Program, error) {
 	if p.inline == profile.InlineComprehensions {
 		return p, nil
 	}
-	mod, codes, err := compile(p.file, profile.InlineComprehensions)
+	mod, codes, formats, err := compile(p.file, profile.InlineComprehensions)
 	if err != nil {
 		return nil, err
 	}
-	return &Program{file: p.file, module: mod, codes: codes, inline: profile.InlineComprehensions}, nil
+	return &Program{file: p.file, module: mod, codes: codes, formats: formats, inline: profile.InlineComprehensions}, nil
 }
 
 // Name returns the script's file name.
@@ -139,6 +140,7 @@ func (p *Program) Declare(o *pyobj.Objects, opts Options) (*Interp, error) {
 		in.h.Type(t)
 	}
 	in.h.Type("instance.values")
+	in.h.Type("buffer") // C char buffers (a float's digits)
 	codes := []*Code{p.module}
 	for _, c := range p.codes {
 		codes = append(codes, c)
