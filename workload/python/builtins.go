@@ -377,7 +377,16 @@ func biSorted(in *Interp, _ Value, args []Value, kws []kwArg) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := in.listSort(l, kws); err != nil {
+	// builtin_sorted calls the new list's sort through a bound method
+	// object (PyObject_GetAttr(newlist, "sort")), alive during the sort
+	m, err := in.fixed("builtin_function_or_method")
+	if err != nil {
+		in.decref(l)
+		return nil, err
+	}
+	err = in.listSort(l, kws)
+	in.freeFixed("builtin_function_or_method", m)
+	if err != nil {
 		in.decref(l)
 		return nil, err
 	}
