@@ -48,6 +48,7 @@ type Report struct {
 	SetupEvents   uint64       `json:"setup_events"`
 	Workload      string       `json:"workload"`
 	Profile       string       `json:"profile"`
+	Allocator     string       `json:"allocator"`
 	FormatVersion int          `json:"format_version"`
 	Truncated     bool         `json:"truncated"`
 	Events        uint64       `json:"events"`
@@ -68,6 +69,9 @@ type Report struct {
 	Reports       Reports      `json:"reports"`
 	// Thresholds are the --fail-if results, when there are any.
 	Thresholds []ThresholdResult `json:"thresholds,omitempty"`
+
+	// params is the trace's heaptrace.params, for modelWarnings.
+	params string
 
 	// allSites is every site's row, for thresholds and Diff; nil when
 	// no report asked for sites.

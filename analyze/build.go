@@ -19,6 +19,7 @@ func (p *replay) report(name string, h format.Header, truncated bool) *Report {
 	}
 	r := &Report{
 		Trace: name, SetupEvents: h.Meta.SetupEvents, Workload: h.Meta.Workload, Profile: h.Meta.Profile, FormatVersion: h.Meta.FormatVersion,
+		Allocator: allocatorOf(h.Meta.Params), params: h.Meta.Params,
 		Truncated: truncated, Events: p.events,
 		PeakBytes: p.peak[layerObjects], PeakSeq: p.peakAt[layerObjects], FinalBytes: p.cur[layerObjects],
 		Allocs: p.allocs, Frees: p.frees, Reallocs: p.reallocs, ParkedBytes: p.parked,

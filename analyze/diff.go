@@ -88,6 +88,7 @@ func Diff(a, b *Report, top int, thresholds []Threshold) (*DiffReport, error) {
 	for _, w := range b.Warnings {
 		d.Warnings = append(d.Warnings, "B: "+w)
 	}
+	d.Warnings = append(d.Warnings, modelWarnings(a, b)...)
 	for i, la := range a.Layers {
 		lb := b.Layers[i]
 		ld := LayerDiff{Layer: la.Layer, APeak: la.PeakBytes, BPeak: lb.PeakBytes, PeakChange: lb.PeakBytes - la.PeakBytes,

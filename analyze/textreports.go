@@ -19,8 +19,8 @@ import (
 func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "heaptrace analysis of %s\n", r.Trace)
-	fmt.Fprintf(ew, "workload %s, profile %s, %s events, %s allocations, %s frees, %s reallocs\n",
-		r.Workload, r.Profile, Count(int64(r.Events)), Count(r.Allocs), Count(r.Frees), Count(r.Reallocs))
+	fmt.Fprintf(ew, "workload %s, profile %s, allocator %s, %s events, %s allocations, %s frees, %s reallocs\n",
+		r.Workload, r.Profile, r.Allocator, Count(int64(r.Events)), Count(r.Allocs), Count(r.Frees), Count(r.Reallocs))
 	if f := r.Filters; f.Type != "" || f.Site != "" {
 		var parts []string
 		if f.Type != "" {

@@ -104,3 +104,33 @@ func TestCompareVersions(t *testing.T) {
 		}
 	}
 }
+
+// analyze names the allocator; diff of traces recorded with different
+// profiles or policies says so.
+func TestAnalyzeAndDiffAcrossModels(t *testing.T) {
+	script := writeScript(t, "m.py", "words = ['w%d' % i for i in range(2000)]\n")
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.arrow"), filepath.Join(dir, "b.arrow")
+	if code, _, stderr := heaptrace(t, "record", script, "-o", a); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := heaptrace(t, "record", script, "-o", b, "--python", "3.12", "--allocator", "malloc"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := heaptrace(t, "analyze", "summary", b)
+	if code != 0 || !strings.Contains(out, "profile cpython-3.12, allocator malloc,") {
+		t.Errorf("analyze: exit %d, %s\n%s", code, stderr, out)
+	}
+	code, out, stderr = heaptrace(t, "diff", a, b)
+	if code != 0 {
+		t.Fatalf("diff: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"profile cpython-3.11 and B with cpython-3.12", "allocator pymalloc and B with malloc"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, stderr = heaptrace(t, "diff", "--json", a, b); code != 0 || !strings.Contains(stderr, "warning: A was recorded with profile cpython-3.11") {
+		t.Errorf("diff --json: exit %d, stderr %q", code, stderr)
+	}
+}
