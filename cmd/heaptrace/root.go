@@ -65,6 +65,6 @@ allocate and free at every layer into an Apache Arrow trace, and analyses it.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
-	root.AddCommand(newRecordCmd(), newAnalyzeCmd(), newDiffCmd(), newCompareCmd(), newDemoCmd(), newSamplesCmd(), newDumpCmd(), newValidateCmd(), newRepairCmd(), newWorkloadsCmd())
+	root.AddCommand(newRecordCmd(), newAnalyzeCmd(), newDiffCmd(), newCompareCmd(), newDemoCmd(), newSamplesCmd(), newDumpCmd(), newValidateCmd(), newRepairCmd(), newWorkloadsCmd(), newExportCmd())
 	return root
 }

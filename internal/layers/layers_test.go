@@ -18,6 +18,7 @@ const module = "github.com/heaptrace/heaptrace"
 //	workload/...             what drives the heap: pyobj, model
 //	recorder                 the only bridge from model to format
 //	analyze                  reads format only
+//	export                   writes traces for other tools: format, analyze
 //	internal/driver          joins the layers for the command
 //	cmd/heaptrace            wires: driver, analyze, format, workload names
 var allowed = map[string][]string{
@@ -29,11 +30,12 @@ var allowed = map[string][]string{
 	"workload/python":        {"model", "model/pyobj", "workload/python/syntax"},
 	"recorder":               {"model", "format"},
 	"analyze":                {"format"},
+	"export":                 {"format", "analyze"},
 	"internal/driver":        {"model", "model/pyobj", "format", "recorder", "analyze", "internal/cpython", "workload/synthetic", "workload/python", "workload/python/syntax"},
 	"internal/layers":        {},
 	"internal/cpython":       {},
 	"samples":                {},
-	"cmd/heaptrace":          {"internal/driver", "internal/cpython", "samples", "analyze", "format", "workload/synthetic", "workload/python", "workload/python/syntax", "model", "model/pyobj"},
+	"cmd/heaptrace":          {"internal/driver", "internal/cpython", "samples", "analyze", "export", "format", "workload/synthetic", "workload/python", "workload/python/syntax", "model", "model/pyobj"},
 }
 
 func TestLayers(t *testing.T) {
