@@ -59,9 +59,15 @@ type Profile struct {
 	// frame's slots (each local and value-stack slot adds PtrSize).
 	FixedSizes map[string]int64
 	// ClassBlocks are the blocks type_new allocates for every class
-	// whatever its body, the type object first, then its instances'
-	// shared keys (measured: `class C: pass`).
-	ClassBlocks []int64
+	// whatever its body and bases, the type object first, then its
+	// instances' shared keys; the bases and mro tuples, the __dict__ and
+	// __weakref__ descriptors (FixedSizes["getset_descriptor"], for a class
+	// no base gave them) and each base's first subclasses dict come on top.
+	// ClassOnceBlocks are those the first class of a run adds, which later
+	// classes share (measured: one, two and three `class C: pass` in a row,
+	// and subclasses).
+	ClassBlocks     []int64
+	ClassOnceBlocks []int64
 	// GCThresholds are the cyclic collector's thresholds
 	// (gc.get_threshold()).
 	GCThresholds [3]int
@@ -119,6 +125,10 @@ type Profile struct {
 	// their names on the value stack (3.13+), one slot deeper, which a
 	// generator object's size counts.
 	KwNamesOnStack bool
+	// GCPhaseStrings: each collection makes the str "start" before it and
+	// "stop" after it, for gc.callbacks, even when there are none (3.12+);
+	// the first counts in the peak.
+	GCPhaseStrings bool
 	// QuickenDelay is the number of calls and loop back-edges after which
 	// a code object's instructions start to specialise (3.11's
 	// QUICKENING_WARMUP_DELAY, 8); 0 when code is quickened as it is
@@ -200,9 +210,11 @@ func CPython311() Profile {
 			"frame":                      112,
 			"instance":                   56,
 			"type":                       960,
+			"getset_descriptor":          64,
 		},
-		ClassBlocks:  []int64{960, 768, 32, 48, 56, 64, 64, 64, 80},
-		GCThresholds: [3]int{700, 10, 10},
+		ClassBlocks:     []int64{960, 768, 32, 80},
+		ClassOnceBlocks: []int64{64},
+		GCThresholds:    [3]int{700, 10, 10},
 
 		QuickenDelay: 8,
 	}
@@ -229,6 +241,7 @@ func CPython312() Profile {
 	p.InlineComprehensions = true
 	p.Latin1SingletonUTF8 = true
 	p.GCAtEvalBreaker = true
+	p.GCPhaseStrings = true
 	p.FloatOpsReuseOperand = true
 	p.SumIntExact = true
 	p.QuickenDelay, p.SpecializeAfter = 0, 1

@@ -115,16 +115,42 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 			}
 		}
 	}
+	// type_new: the namespace lives until the type is made
+	// (__build_class__ drops it after)
+	defer in.decref(ns)
 	tdict, err := in.dictCopy(ns)
-	in.decref(ns)
 	if err != nil {
 		return err
 	}
 	cls.dict = tdict
-	for _, k := range []string{"__doc__", "__dict__", "__weakref__"} {
+	// __dict__ and __weakref__ descriptors only when no base has them
+	// (type_new_descriptors): a subclass of a class inherits them
+	added := []string{"__doc__", "__dict__", "__weakref__"}
+	if len(bases) > 0 {
+		added = added[:1]
+	}
+	for _, k := range added {
 		if err := in.dictSet(tdict, in.internName(k), None); err != nil {
 			in.decref(tdict)
 			return err
+		}
+	}
+	// PyType_Ready's add_subclass: each base keeps a dict of weak
+	// references to its subclasses, keyed by address (a table of general
+	// entries), made with the first subclass
+	for _, b := range bases {
+		if b.subclass == nil {
+			d, err := in.newDict()
+			if err != nil {
+				in.decref(tdict)
+				return err
+			}
+			if err := in.dictSet(d, &Int{Obj: Obj{static: true}, v: int64(identity(cls))}, None); err != nil {
+				in.decref(d)
+				in.decref(tdict)
+				return err
+			}
+			b.subclass = d
 		}
 	}
 	// type_new_set_names works on a copy of the type's dict
@@ -138,13 +164,28 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 	// its instances' shared keys, the mro and bases tuples,
 	// descriptors...)
 	typ := in.h.Type("type")
-	for _, size := range in.o.Profile.ClassBlocks {
+	sizes := append([]int64(nil), in.o.Profile.ClassBlocks...)
+	sizes = append(sizes, in.o.Tuples.SizeOf(max(len(bases), 1)), in.o.Tuples.SizeOf(len(cls.mro())))
+	if len(bases) == 0 {
+		d := in.o.Profile.FixedSizes["getset_descriptor"]
+		sizes = append(sizes, d, d) // __dict__, __weakref__
+	}
+	for _, size := range sizes {
 		a, err := in.h.Malloc(typ, size)
 		if err != nil {
 			in.decref(cls)
 			return in.memoryError(err)
 		}
 		cls.blocks = append(cls.blocks, a)
+	}
+	if !in.classOnce {
+		in.classOnce = true
+		for _, size := range in.o.Profile.ClassOnceBlocks {
+			if _, err := in.h.Malloc(typ, size); err != nil {
+				in.decref(cls)
+				return in.memoryError(err)
+			}
+		}
 	}
 	cls.addr, cls.rc, cls.keysAddr = cls.blocks[0], 1, cls.blocks[1]
 	cls.usable = sharedKeysMax
@@ -456,4 +497,24 @@ func (in *Interp) sizeOf(v Value) int64 {
 func bigFromFloat(f float64) *big.Int {
 	b, _ := big.NewFloat(f).Int(nil)
 	return b
+}
+
+// mro is the class and its ancestors in method resolution order (left to
+// right, depth first, each once: exact for single inheritance), object
+// last.
+func (c *Class) mro() []*Class {
+	out := []*Class{c}
+	seen := map[*Class]bool{c: true}
+	var walk func(*Class)
+	walk = func(k *Class) {
+		for _, b := range k.bases {
+			if !seen[b] {
+				seen[b] = true
+				out = append(out, b)
+				walk(b)
+			}
+		}
+	}
+	walk(c)
+	return append(out, nil) // object
 }

@@ -72,6 +72,19 @@ func compile(f *syntax.File, inline bool) (*Code, map[syntax.Node]*Code, map[*sy
 		c.resolve(s)
 	}
 	c.resolve(root)
+	// an inlined comprehension's cell variables are cells of the function
+	// it runs in too, made as that function starts (MAKE_CELL), besides
+	// the comprehension's own new cell each time it runs
+	for _, s := range c.scopes {
+		if h := s.code.host; h != nil && h.kind != codeModule && h.kind != codeClass {
+			for n := range s.code.cells {
+				h.cells[n] = true
+				if h.scope[n] == nameLocal {
+					h.scope[n] = nameCell
+				}
+			}
+		}
+	}
 	for _, s := range append([]*scope{root}, c.scopes...) {
 		lines := make([]int, 0, len(s.lines))
 		for l := range s.lines {

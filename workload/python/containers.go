@@ -330,9 +330,14 @@ func (in *Interp) listClear(l *List) {
 }
 
 // listDelSlice removes items[lo:hi]: with more than 8 removed, CPython
-// copies them to a temporary "recycle" array first.
+// copies them to a temporary "recycle" array first; removing them all
+// clears the list (_list_clear: no recycle array, the item array freed).
 func (in *Interp) listDelSlice(l *List, lo, hi int) error {
 	if hi <= lo {
+		return nil
+	}
+	if hi-lo == len(l.items) {
+		in.listClear(l)
 		return nil
 	}
 	removed := append([]Value(nil), l.items[lo:hi]...)
@@ -840,6 +845,10 @@ func (in *Interp) listSetSlice(l *List, s *sliceObj, v Value) error {
 	}
 	if hi < lo {
 		hi = lo
+	}
+	if len(newItems) == 0 && hi-lo == len(l.items) {
+		in.listClear(l) // the list ends empty: _list_clear
+		return nil
 	}
 	done, err := in.recycle(append([]Value(nil), l.items[lo:hi]...))
 	if err != nil {

@@ -79,6 +79,14 @@ func (in *Interp) exec(fr *Frame, st syntax.Stmt) (ctl, error) {
 		}
 		in.decref(v)
 	case *syntax.Assign:
+		if targets, values, ok := swapAssign(st); ok {
+			// a, b = x, y: the compiler swaps instead of packing a tuple
+			vals, err := in.evalSeq(fr, values)
+			if err != nil {
+				return ctlNone, err
+			}
+			return ctlNone, in.assignAll(fr, targets, vals)
+		}
 		v, err := in.eval(fr, st.Value)
 		if err != nil {
 			return ctlNone, err
@@ -571,16 +579,16 @@ func (in *Interp) assign(fr *Frame, t syntax.Expr, v Value) error {
 		in.decref(obj)
 		return err
 	case *syntax.Tuple:
-		return in.unpack(fr, t.Elts, v)
+		return in.unpack(fr, t, t.Elts, v)
 	case *syntax.List:
-		return in.unpack(fr, t.Elts, v)
+		return in.unpack(fr, t, t.Elts, v)
 	}
 	in.decref(v)
 	return in.raise("SyntaxError", "cannot assign to %T", t)
 }
 
 // unpack is UNPACK_SEQUENCE / UNPACK_EX.
-func (in *Interp) unpack(fr *Frame, targets []syntax.Expr, v Value) error {
+func (in *Interp) unpack(fr *Frame, node syntax.Expr, targets []syntax.Expr, v Value) error {
 	star := -1
 	for i, t := range targets {
 		if _, ok := t.(*syntax.Starred); ok {
@@ -596,7 +604,9 @@ func (in *Interp) unpack(fr *Frame, targets []syntax.Expr, v Value) error {
 			items = s.items
 		}
 	}
-	if items != nil && star < 0 {
+	// UNPACK_SEQUENCE_TWO_TUPLE, _TUPLE and _LIST read the items in place
+	// once specialised; before, unpack_iterable goes through an iterator
+	if items != nil && star < 0 && in.specialized(fr, node) {
 		if len(items) != len(targets) {
 			in.decref(v)
 			return in.unpackCountError(len(targets), len(items))
@@ -850,4 +860,27 @@ func (in *Interp) inplaceStrAppend(fr *Frame, slot int, cur, rhs Value) (bool, e
 	l.n += r.n
 	in.decref(rhs)
 	return true, nil
+}
+
+// swapAssign reports whether st is "a, b = x, y" (one target, a tuple or
+// list of 1 to 3 names or other simple targets, and a tuple display of as
+// many items, not all constants, none starred), which CPython compiles to
+// SWAP instead of BUILD_TUPLE and UNPACK_SEQUENCE: no tuple is made.
+func swapAssign(st *syntax.Assign) (targets, values []syntax.Expr, ok bool) {
+	if len(st.Targets) != 1 {
+		return nil, nil, false
+	}
+	switch t := st.Targets[0].(type) {
+	case *syntax.Tuple:
+		targets = t.Elts
+	case *syntax.List:
+		targets = t.Elts
+	default:
+		return nil, nil, false
+	}
+	v, isTuple := st.Value.(*syntax.Tuple)
+	if !isTuple || len(v.Elts) != len(targets) || len(targets) == 0 || len(targets) > 3 || isConstant(v) || hasStar(v.Elts) || hasStar(targets) {
+		return nil, nil, false
+	}
+	return targets, v.Elts, true
 }

@@ -1,5 +1,7 @@
 package python
 
+import "github.com/heaptrace/heaptrace/model/pyobj"
+
 // This file defines the cyclic garbage collector, as CPython 3.11 runs it
 // (Modules/gcmodule.c): every fresh allocation of a GC object counts
 // towards generation 0 and every GC object freed counts back; when the
@@ -128,6 +130,8 @@ func (in *Interp) collectGenerations() {
 // returns how many objects it freed.
 func (in *Interp) collect(gen int) int {
 	g := &in.gc
+	in.gcPhase("start")
+	defer in.gcPhase("stop")
 	g.runs[gen]++
 	in.h.Collect(gen)
 	if gen+1 < 3 {
@@ -186,6 +190,17 @@ func (in *Interp) collect(gen int) int {
 		in.o.ClearFreeLists() // not the slice cache, which gc.collect() leaves
 	}
 	return len(garbage)
+}
+
+// gcPhase is invoke_gc_callback's phase str, made and dropped whether or
+// not a callback is registered (Profile.GCPhaseStrings).
+func (in *Interp) gcPhase(phase string) {
+	if !in.o.Profile.GCPhaseStrings {
+		return
+	}
+	if a, err := in.o.Strs.New(pyobj.StrASCII, len(phase)); err == nil {
+		in.o.Strs.Free(a)
+	}
 }
 
 // referents calls f for each object v references directly.

@@ -105,7 +105,10 @@ type Interp struct {
 	sliceCache *sliceObj
 
 	frames []*Frame
-	runs   map[syntax.Node]int // executions of adaptive instructions not yet specialised
+	// classOnce: a class was made, and with it the blocks every later
+	// class shares (Profile.ClassOnceBlocks)
+	classOnce bool
+	runs      map[syntax.Node]int // executions of adaptive instructions not yet specialised
 	// noArgsTuple: the calls that 3.11 makes with an args tuple and this
 	// profile without (Profile.NoArgsTuple)
 	noArgsTuple map[string]bool

@@ -304,8 +304,9 @@ func (in *Interp) strJoin(sep *Str, seq Value) (Value, error) {
 	return in.newStrAlloc(strings.Join(parts, sep.s))
 }
 
-// strSplit is str.split: the result list starts with 12 slots
-// (PREALLOC_SIZE); a str with nothing to split is put in the list itself.
+// strSplit is str.split: the result list starts with PREALLOC_SIZE slots
+// (Profile.SplitPrealloc: 12, or from 3.12 fewer for a short str); a str
+// with nothing to split is put in the list itself.
 func (in *Interp) strSplit(s *Str, args []Value, kws []kwArg) (Value, error) {
 	sepV := Value(None)
 	if len(args) > 0 {
@@ -344,9 +345,13 @@ func (in *Interp) strSplit(s *Str, args []Value, kws []kwArg) (Value, error) {
 			pieces = append(pieces, rest)
 		}
 	}
-	prealloc := in.o.Profile.ListSplitPrealloc
-	if maxsplit >= 0 && maxsplit+1 < prealloc {
-		prealloc = maxsplit + 1
+	sepLen := 0
+	if sep, ok := sepV.(*Str); ok {
+		sepLen = sep.n
+	}
+	prealloc := in.o.Profile.SplitPrealloc(s.n, sepLen, maxsplit)
+	if sepLen > s.n {
+		prealloc = 1 // a separator longer than the str: [s], exactly
 	}
 	before := in.o.Lists.Parked()
 	mem, err := in.o.Lists.New(prealloc)

@@ -210,6 +210,7 @@ type Class struct {
 	keyOrder []string        // attribute names in the shared keys
 	keySet   map[string]bool //
 	usable   int             // dk_usable of the shared keys
+	subclass *Dict           // tp_subclasses: made with the first subclass
 }
 
 // Instance is an instance of a user-defined class.
