@@ -46,7 +46,8 @@
 //   - GCAtEvalBreaker (3.12): passing the collector's threshold schedules
 //     a collection for the next eval-breaker check (a function's start, a
 //     loop's back edge, the end of a call to C) instead of running it
-//     inside the allocation.
+//     inside the allocation; GCPhaseStrings: each collection makes the
+//     strs "start" and "stop" for gc.callbacks, even when there are none.
 //   - QuickenDelay and SpecializeAfter (3.12): code is quickened as it is
 //     made and an adaptive instruction specialises on its second run
 //     (3.11: after 8 calls and back-edges, then at once);
@@ -58,8 +59,9 @@
 //   - NoArgsTuple (3.13): min, max, str, int and str's search methods take
 //     no args tuple; InstanceValuesInline: an instance's values live in
 //     its object's block; ClassStaticAttributes: a class body also stores
-//     __firstlineno__ and __static_attributes__; the collector's first
-//     threshold is 2000.
+//     __firstlineno__ and __static_attributes__; KwNamesOnStack: a keyword
+//     call takes one more value-stack slot (a generator object's size
+//     counts it); the collector's first threshold is 2000.
 //
 // Sizes (str headers, functions, range iterators, instances, type
 // objects) come from the profile's numbers.
