@@ -55,9 +55,10 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "heaptrace",
 		Short: "See, event by event, how a Python program's heap is built",
-		Long: `heaptrace runs a workload on a model of CPython 3.11's memory manager (OS
-arenas, the raw allocator, pymalloc, per-type allocators), records every
-allocate and free at every layer into an Apache Arrow trace, and analyses it.`,
+		Long: `heaptrace runs a workload on a model of CPython's memory manager (OS
+arenas, the raw allocator, pymalloc, per-type allocators; CPython 3.11, 3.12
+or 3.13, pymalloc or malloc), records every allocate and free at every layer
+into an Apache Arrow trace, and analyses it.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
