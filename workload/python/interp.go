@@ -228,10 +228,15 @@ func (in *Interp) Run() (err error) {
 	if ferr != nil {
 		return ferr
 	}
-	defer in.freeFixed("function", fn)
 	fr := &Frame{code: in.prog.module, globals: in.globals}
 	in.setSite(fr, 1)
 	_, err = in.runFrame(fr, func() (ctl, error) { return in.execBlock(fr, in.prog.module.body) })
+	in.freeFixed("function", fn)
+	if err == nil {
+		// exec() returns to a CALL, which checks the eval breaker: a
+		// collection the script scheduled runs now (3.12+)
+		in.evalBreaker()
+	}
 	return err
 }
 
