@@ -575,14 +575,19 @@ func (in *Interp) evalComprehension(fr *Frame, e syntax.Expr) (Value, error) {
 	case *syntax.GeneratorExp:
 		gens = e.Generators
 	}
+	dropFunc := func() {
+		if f != nil { // an inlined comprehension has none
+			in.decref(f)
+		}
+	}
 	src, err := in.eval(fr, gens[0].Iter)
 	if err != nil {
-		in.xdecref(f)
+		dropFunc()
 		return nil, err
 	}
 	it, err := in.getIter(src)
 	if err != nil {
-		in.xdecref(f)
+		dropFunc()
 		return nil, err
 	}
 	if code.inlined {

@@ -822,7 +822,6 @@ func (in *Interp) setItem(obj, idx, v Value) error {
 
 func (in *Interp) listSetSlice(l *List, s *sliceObj, v Value) error {
 	newItems, err := in.collectItems(v)
-	in.decref(v)
 	if err != nil {
 		return err
 	}

@@ -198,7 +198,6 @@ func (in *Interp) evalSeq(fr *Frame, es []syntax.Expr) ([]Value, error) {
 				return nil, err
 			}
 			more, err := in.collectItems(v)
-			in.decref(v)
 			if err != nil {
 				in.decrefAll(items)
 				return nil, err
@@ -216,7 +215,8 @@ func (in *Interp) evalSeq(fr *Frame, es []syntax.Expr) ([]Value, error) {
 	return items, nil
 }
 
-// collectItems returns new references to every item of an iterable.
+// collectItems returns new references to every item of an iterable; the
+// reference to v is taken.
 func (in *Interp) collectItems(v Value) ([]Value, error) {
 	switch s := v.(type) {
 	case *Tuple:
@@ -224,12 +224,14 @@ func (in *Interp) collectItems(v Value) ([]Value, error) {
 		for i, x := range s.items {
 			out[i] = incref(x)
 		}
+		in.decref(v)
 		return out, nil
 	case *List:
 		out := make([]Value, len(s.items))
 		for i, x := range s.items {
 			out[i] = incref(x)
 		}
+		in.decref(v)
 		return out, nil
 	}
 	it, err := in.getIter(incref(v))

@@ -11,9 +11,9 @@ import (
 	"github.com/heaptrace/heaptrace/model/pyobj"
 )
 
-// FuzzRun feeds source text to the parser and the interpreter: whatever
-// the input, a run ends with a Python error, a limit, or success, never a
-// Go panic, and the heap's invariants hold afterwards.
+// FuzzRun feeds source text to the parser and the interpreter, with every
+// profile: whatever the input, a run ends with a Python error, a limit, or
+// success, never a Go panic, and the heap's invariants hold afterwards.
 func FuzzRun(f *testing.F) {
 	seeds := []string{
 		"x = [1, 2, 3]\nx.append(x)\n",
@@ -25,6 +25,8 @@ func FuzzRun(f *testing.F) {
 		"try:\n    [][1]\nexcept IndexError as e:\n    msg = str(e)\n",
 		"class P:\n    def __init__(self, x):\n        self.x = x\nps = [P(i) for i in range(5)]\n",
 		"x = f'{1:>5}|{2.5:.2f}|{\"a\"!r}'\ny = '%s-%d' % ('a', 3)\n",
+		"def g(n):\n    k = 2\n    return [[x * k for x in range(y)] for y in range(n)], (z for z in range(n) if z)\ng(5)\n",
+		"a, b = 1, [2]\nfs = [lambda: i for i in range(3)]\ns = sum(v * 0.5 for v in range(9))\n",
 	}
 	for _, s := range seeds {
 		f.Add(s)
@@ -37,21 +39,26 @@ func FuzzRun(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		p, err := Parse("fuzz.py", []byte(src))
-		if err != nil {
+		if _, err := Parse("fuzz.py", []byte(src)); err != nil {
 			return
 		}
-		h, _ := model.NewHeap(model.DefaultConfig(), nil)
-		h.SetLimit(64 << 20)
-		in, err := p.Declare(pyobj.New(h, pyobj.CPython311()), Options{MaxEvents: 200000, Timeout: 200 * time.Millisecond, RecursionLimit: 100})
-		if err != nil {
-			return
-		}
-		if err := in.Run(); errors.Is(err, ErrInternal) {
-			t.Fatalf("running %q: %v", src, err)
-		}
-		if err := h.Check(); err != nil {
-			t.Fatalf("after running %q: %v", src, err)
+		for _, profile := range pyobj.Profiles() {
+			prog, err := Parse("fuzz.py", []byte(src)) // a run changes its code objects
+			if err != nil {
+				t.Fatalf("parsed once, not twice: %v", err)
+			}
+			h, _ := model.NewHeap(model.DefaultConfig(), nil)
+			h.SetLimit(64 << 20)
+			in, err := prog.Declare(pyobj.New(h, profile), Options{MaxEvents: 200000, Timeout: 200 * time.Millisecond, RecursionLimit: 100})
+			if err != nil {
+				continue
+			}
+			if err := in.Run(); errors.Is(err, ErrInternal) {
+				t.Fatalf("running %q on %s: %v", src, profile.Name, err)
+			}
+			if err := h.Check(); err != nil {
+				t.Fatalf("after running %q on %s: %v", src, profile.Name, err)
+			}
 		}
 	})
 }
