@@ -3,7 +3,6 @@ package pyobj
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 )
 
@@ -59,8 +58,9 @@ type Profile struct {
 	// frame's slots (each local and value-stack slot adds PtrSize).
 	FixedSizes map[string]int64
 	// ClassBlocks are the blocks type_new allocates for every class
-	// whatever its body and bases, the type object first, then its
-	// instances' shared keys; the bases and mro tuples, the __dict__ and
+	// whatever its body and bases besides the type object
+	// (FixedSizes["type"]), its instances' shared keys first; the bases
+	// and mro tuples, the __dict__ and
 	// __weakref__ descriptors (FixedSizes["getset_descriptor"], for a class
 	// no base gave them) and each base's first subclasses dict come on top.
 	// ClassOnceBlocks are those the first class of a run adds, which later
@@ -212,7 +212,7 @@ func CPython311() Profile {
 			"type":                       960,
 			"getset_descriptor":          64,
 		},
-		ClassBlocks:     []int64{960, 768, 32, 80},
+		ClassBlocks:     []int64{768, 32, 80},
 		ClassOnceBlocks: []int64{64},
 		GCThresholds:    [3]int{700, 10, 10},
 
@@ -234,8 +234,6 @@ func CPython312() Profile {
 	p.FixedSizes["instance"] = 48
 	p.FixedSizes["generator"] = 160
 	p.FixedSizes["type"] = 976
-	p.ClassBlocks = slices.Clone(p.ClassBlocks)
-	p.ClassBlocks[0] = 976
 	p.ListResizeFreesEmpty = true
 	p.SplitPreallocByLength = true
 	p.InlineComprehensions = true
@@ -256,8 +254,6 @@ func CPython313() Profile {
 	p.Name, p.Version = "cpython-3.13", "3.13"
 	p.FixedSizes = maps.Clone(p.FixedSizes)
 	p.FixedSizes["type"] = 984
-	p.ClassBlocks = slices.Clone(p.ClassBlocks)
-	p.ClassBlocks[0] = 984
 	p.GCThresholds = [3]int{2000, 10, 10}
 	p.NoArgsTuple = []string{"min", "max", "str", "int", "str.startswith", "str.endswith",
 		"str.count", "str.find", "str.rfind", "str.index", "str.rindex"}

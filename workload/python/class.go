@@ -164,7 +164,7 @@ func (in *Interp) execClass(fr *Frame, st *syntax.ClassDef) error {
 	// its instances' shared keys, the mro and bases tuples,
 	// descriptors...)
 	typ := in.h.Type("type")
-	sizes := append([]int64(nil), in.o.Profile.ClassBlocks...)
+	sizes := append([]int64{in.o.Profile.FixedSizes["type"]}, in.o.Profile.ClassBlocks...)
 	sizes = append(sizes, in.o.Tuples.SizeOf(max(len(bases), 1)), in.o.Tuples.SizeOf(len(cls.mro())))
 	if len(bases) == 0 {
 		d := in.o.Profile.FixedSizes["getset_descriptor"]
