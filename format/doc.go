@@ -19,7 +19,6 @@
 // The columns, in this order:
 //
 //	column  Arrow type                meaning
-//	seq     uint64                    event number: 1, 2, 3, ... without gaps across the file
 //	op      dictionary<int8, utf8>    what happened: see Op
 //	layer   dictionary<int8, utf8>    who did it: object, pymalloc, raw, os, interp (see Layer)
 //	type    dictionary<int16, utf8>   object type name ("int", "list.items", "arena"); "none" when there is none
@@ -28,7 +27,9 @@
 //	addr    uint64                    simulated address; 0 for interp rows
 //	site    dictionary<int32, utf8>   where the workload was, e.g. "count_words (words.py:12)"; "?" when unknown
 //
-// No column has nulls. The ops are
+// No column has nulls. An event's number, seq, is not a column: it is the
+// row's position in the file, from 1, counted across batches (Batch.Seq
+// holds it). The ops are
 //
 //	alloc         an allocation of size bytes begins at addr
 //	free          the allocation at addr ends; size repeats its requested bytes
@@ -63,8 +64,8 @@
 //
 // Writers keep these rules and readers may rely on them:
 //
-//   - seq starts at 1 and grows by one from row to row, across batches.
-//     Readers check this.
+//   - Rows are in event order: the first row is event 1, and numbers
+//     run on across batches without a gap.
 //   - The two halves of a realloc are adjacent rows of the same layer,
 //     realloc_from first: tracemalloc never counts both at once, and
 //     neither does a running sum over the rows.
@@ -134,7 +135,7 @@
 //
 // The Arrow schema carries these key/value strings:
 //
-//	heaptrace.format_version  "1": the format version, the one required key
+//	heaptrace.format_version  "2": the format version, the one required key
 //	heaptrace.profile         the modelled interpreter, e.g. "cpython-3.11"
 //	heaptrace.workload        what ran, e.g. "words.py"
 //	heaptrace.tool_version    the heaptrace that wrote the file
@@ -157,14 +158,21 @@
 //
 // # Versions
 //
-// Version is 1. It changes when a reader of the previous version would
+// Version is 2. It changes when a reader of the previous version would
 // misread a new file: a column removed, renamed or retyped, a meaning
 // changed (an op, a layer, what size or block hold), a rule dropped. It
 // does not change for additions that old readers can ignore: a new
 // column (readers find columns by name and skip the others), a new
 // metadata key. A new op or layer name is not such an addition: readers
-// refuse names they do not know, so it changes the version. Readers
-// refuse files of another version with ErrVersion.
+// refuse names they do not know, so it changes the version. Readers take
+// every version from OldestVersion to Version and refuse others with
+// ErrVersion.
+//
+// Version 1 stored seq as a uint64 column. Version 2 dropped it: a counter
+// is incompressible to the LZ77 compressors Arrow offers (its low byte is
+// a new literal on every row), so after zstd it cost about one byte per
+// event, more than every other column together. Readers still read
+// version 1 files, and check their seq against the row numbers.
 //
 // # Errors
 //

@@ -76,7 +76,7 @@ func ExampleWriter() {
 		log.Fatal(err)
 	}
 	// Output:
-	// heaptrace trace, format version 1
+	// heaptrace trace, format version 2
 	// profile:      cpython-3.11
 	// workload:     g.py
 	// tool_version: example

@@ -101,9 +101,8 @@ func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
 	if err != nil {
 		return nil, false
 	}
-	// column c is field r.cols[c]: node f, buffers 2f (validity) and 2f+1
-	col := func(c, width int) []byte {
-		f := r.cols[c]
+	// field f is node f, buffers 2f (validity) and 2f+1
+	col := func(f, width int) []byte {
 		if f >= nodes || 2*f+1 >= bufs {
 			return nil
 		}
@@ -120,9 +119,15 @@ func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
 		return body[off : off+want]
 	}
 	c := &r.fast
-	seq, op, layer, typ := col(colSeq, 8), col(colOp, 1), col(colLayer, 1), col(colType, 2)
-	size, block, addr, site := col(colSize, 8), col(colBlock, 8), col(colAddr, 8), col(colSite, 4)
-	if n > 0 && (seq == nil || op == nil || layer == nil || typ == nil || size == nil || block == nil || addr == nil || site == nil) {
+	var seq []byte
+	if r.seqCol != noColumn {
+		if seq = col(r.seqCol, 8); n > 0 && seq == nil {
+			return nil, false
+		}
+	}
+	op, layer, typ := col(r.cols[colOp], 1), col(r.cols[colLayer], 1), col(r.cols[colType], 2)
+	size, block, addr, site := col(r.cols[colSize], 8), col(r.cols[colBlock], 8), col(r.cols[colAddr], 8), col(r.cols[colSite], 4)
+	if n > 0 && (op == nil || layer == nil || typ == nil || size == nil || block == nil || addr == nil || site == nil) {
 		return nil, false
 	}
 	*c = batchColumns{

@@ -15,10 +15,12 @@ import (
 func FuzzReader(f *testing.F) {
 	h, events := workedExample()
 	batches := []*Batch{events.slice(0, 5), events.slice(5, events.Len())}
-	for _, c := range []Compression{None, LZ4, Zstd} {
-		data := writeTrace(f, h, batches, WithCompression(c))
-		f.Add(data)
-		f.Add(data[:len(data)/2])
+	for v := OldestVersion; v <= Version; v++ {
+		for _, c := range []Compression{None, LZ4, Zstd} {
+			data := writeTrace(f, h, batches, WithCompression(c), withVersion(v))
+			f.Add(data)
+			f.Add(data[:len(data)/2])
+		}
 	}
 	f.Add(writeTrace(f, testHeader(), nil))
 	f.Add(arrowFile(f, arrow.NewSchema([]arrow.Field{{Name: "a", Type: arrow.PrimitiveTypes.Int32}}, nil), 3))

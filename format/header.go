@@ -11,10 +11,14 @@ import (
 	"strconv"
 )
 
-// Version is the trace format version this package writes and reads. It
-// is stored as the decimal string of the heaptrace.format_version schema
-// metadata. See the package documentation for when it changes.
-const Version = 1
+// Version is the trace format version this package writes. It is stored
+// as the decimal string of the heaptrace.format_version schema metadata.
+// See the package documentation for when it changes.
+const Version = 2
+
+// OldestVersion is the oldest format version this package reads: readers
+// take every version from OldestVersion to Version.
+const OldestVersion = 1
 
 // The schema metadata keys of a trace.
 const (
@@ -135,6 +139,6 @@ func (m Meta) metadata() (keys, values []string) {
 		params = "{}"
 	}
 	keys = []string{KeyFormatVersion, KeyProfile, KeyWorkload, KeyToolVersion, KeyParams, KeySetupEvents}
-	values = []string{strconv.Itoa(Version), m.Profile, m.Workload, m.ToolVersion, params, strconv.FormatUint(m.SetupEvents, 10)}
+	values = []string{strconv.Itoa(m.FormatVersion), m.Profile, m.Workload, m.ToolVersion, params, strconv.FormatUint(m.SetupEvents, 10)}
 	return keys, values
 }

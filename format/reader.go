@@ -33,6 +33,7 @@ type Reader struct {
 	file   *os.File // closed by Close when Open opened it
 	header Header
 	cols   columnIndex
+	seqCol int // a version 1 file's seq column, or noColumn
 
 	msgs       *messageReader
 	ipc        *ipc.Reader
@@ -120,11 +121,11 @@ func (r *Reader) open(ra ReaderAtSeeker, mem memory.Allocator) error {
 		}
 		return errorf(ErrCorrupt, "schema: %w", err)
 	}
-	meta, cols, err := readSchema(r.ipc.Schema())
+	meta, cols, seqCol, err := readSchema(r.ipc.Schema())
 	if err != nil {
 		return err
 	}
-	r.header.Meta, r.cols = meta, cols
+	r.header.Meta, r.cols, r.seqCol = meta, cols, seqCol
 	r.fastOK = fastSchema(r.ipc.Schema())
 
 	// The type and site tables are the dictionaries, which come with the
@@ -256,7 +257,8 @@ func (r *Reader) Truncated() bool { return r.truncated }
 //
 // Next checks what it reads: ops and layers are mapped to this package's
 // codes by name, type and site indices must be inside the header's
-// tables, seq must count up from 1 without a gap. A violation ends the
+// tables, and, in a version 1 file, the stored seq must count up from 1
+// without a gap (later versions number rows as they come). A violation ends the
 // reading with an ErrCorrupt error, returned again by every later call.
 func (r *Reader) Next(b *Batch) error {
 	switch {
@@ -331,13 +333,17 @@ func (r *Reader) fill(b *Batch, rec arrow.Record) error {
 		return errorf(ErrCorrupt, "%d events, at most %d fit a batch", n, MaxBatchLen)
 	}
 	for c := range r.cols {
-		col := rec.Column(r.cols[c])
-		if col.Len() != n {
-			return errorf(ErrCorrupt, "%s has %d values, the batch %d rows", describe(c), col.Len(), n)
+		if err := checkColumn(rec.Column(r.cols[c]), columns[c].Name, n); err != nil {
+			return err
 		}
-		if col.NullN() != 0 {
-			return errorf(ErrCorrupt, "%s has %d nulls", describe(c), col.NullN())
+	}
+	var seq []uint64
+	if r.seqCol != noColumn {
+		col := rec.Column(r.seqCol)
+		if err := checkColumn(col, seqField.Name, n); err != nil {
+			return err
 		}
+		seq = col.(*array.Uint64).Uint64Values()
 	}
 	ops := rec.Column(r.cols[colOp]).(*array.Dictionary)
 	if err := r.mapOps(ops); err != nil {
@@ -357,7 +363,7 @@ func (r *Reader) fill(b *Batch, rec arrow.Record) error {
 	}
 	c := batchColumns{
 		n:      n,
-		seq:    rec.Column(r.cols[colSeq]).(*array.Uint64).Uint64Values(),
+		seq:    seq,
 		size:   rec.Column(r.cols[colSize]).(*array.Int64).Int64Values(),
 		block:  rec.Column(r.cols[colBlock]).(*array.Int64).Int64Values(),
 		addr:   rec.Column(r.cols[colAddr]).(*array.Uint64).Uint64Values(),
@@ -369,6 +375,18 @@ func (r *Reader) fill(b *Batch, rec arrow.Record) error {
 	return r.fillColumns(b, &c, false)
 }
 
+// checkColumn checks that a column of a batch of n rows has n values, none
+// of them null.
+func checkColumn(col arrow.Array, name string, n int) error {
+	if col.Len() != n {
+		return errorf(ErrCorrupt, "column %s has %d values, the batch %d rows", name, col.Len(), n)
+	}
+	if col.NullN() != 0 {
+		return errorf(ErrCorrupt, "column %s has %d nulls", name, col.NullN())
+	}
+	return nil
+}
+
 // fillColumns fills b with the events of c, checking them. The 8-byte
 // columns are copied into b's memory when copy is true (c points into
 // memory that is reused); otherwise b points at them: Arrow's buffers
@@ -378,8 +396,6 @@ func (r *Reader) fill(b *Batch, rec arrow.Record) error {
 func (r *Reader) fillColumns(b *Batch, c *batchColumns, copyCols bool) error {
 	n := c.n
 	if copyCols {
-		b.Seq = resize(b.Seq, n)
-		copy(b.Seq, c.seq[:n])
 		b.Size = resize(b.Size, n)
 		copy(b.Size, c.size[:n])
 		b.Block = resize(b.Block, n)
@@ -387,15 +403,22 @@ func (r *Reader) fillColumns(b *Batch, c *batchColumns, copyCols bool) error {
 		b.Addr = resize(b.Addr, n)
 		copy(b.Addr, c.addr[:n])
 	} else {
-		b.Seq = c.seq[:n:n]
 		b.Size = c.size[:n:n]
 		b.Block = c.block[:n:n]
 		b.Addr = c.addr[:n:n]
 	}
-	for i, seq := range b.Seq {
-		if seq != r.seq+uint64(i) {
-			return errorf(ErrCorrupt, "row %d: seq %d, want %d", i, seq, r.seq+uint64(i))
+	// Seq is the row's number, counted across the file; a version 1 file
+	// also stores it, and the two must agree.
+	b.Seq = resize(b.Seq, n)
+	if c.seq != nil {
+		for i, seq := range c.seq[:n] {
+			if seq != r.seq+uint64(i) {
+				return errorf(ErrCorrupt, "row %d: seq %d, want %d", i, seq, r.seq+uint64(i))
+			}
 		}
+	}
+	for i := range b.Seq {
+		b.Seq[i] = r.seq + uint64(i)
 	}
 
 	b.Op = resize(b.Op, n)

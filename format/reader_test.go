@@ -74,9 +74,13 @@ func traceSchema(md map[string]string, drop, retype string) *arrow.Schema {
 
 // rawWriter returns a writer whose batches skip the writer's checks, to
 // make traces that break the format's rules.
-func rawWriter(t *testing.T, f *memFile) *Writer {
+// version 0 is Version.
+func rawWriter(t *testing.T, f *memFile, version int) *Writer {
 	t.Helper()
-	w, err := NewWriter(f, testHeader())
+	if version == 0 {
+		version = Version
+	}
+	w, err := NewWriter(f, testHeader(), withVersion(version))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +96,7 @@ func writeRaw(t *testing.T, w *Writer, b *Batch) {
 
 func TestOpenErrors(t *testing.T) {
 	v1 := map[string]string{KeyFormatVersion: "1"}
+	v2 := map[string]string{KeyFormatVersion: "2"}
 	trace := writeTrace(t, testHeader(), []*Batch{allKinds(1)})
 	rng := rand.New(rand.NewSource(1))
 	random := make([]byte, 4096)
@@ -111,13 +116,16 @@ func TestOpenErrors(t *testing.T) {
 		{"magic and garbage", append([]byte("ARROW1\x00\x00\xff\xff\xff\xff"), random...), ErrCorrupt, "trace.arrow"},
 		{"other schema", arrowFile(t, arrow.NewSchema([]arrow.Field{{Name: "a", Type: arrow.PrimitiveTypes.Int32}}, nil), 3),
 			ErrNotTrace, "not a heaptrace trace: no heaptrace.format_version metadata"},
-		{"version 2", arrowFile(t, traceSchema(map[string]string{KeyFormatVersion: "2"}, "", ""), 2),
-			ErrVersion, "format version 2, this heaptrace reads version 1"},
+		{"version 3", arrowFile(t, traceSchema(map[string]string{KeyFormatVersion: "3"}, "", ""), 2),
+			ErrVersion, "format version 3, this heaptrace reads versions 1 to 2"},
+		{"version 0", arrowFile(t, traceSchema(map[string]string{KeyFormatVersion: "0"}, "", ""), 2),
+			ErrVersion, "format version 0, this heaptrace reads versions 1 to 2"},
 		{"columns without metadata", arrowFile(t, traceSchema(nil, "", ""), 2), ErrNotTrace, "no heaptrace.format_version metadata"},
 		{"version text", arrowFile(t, traceSchema(map[string]string{KeyFormatVersion: "one"}, "", ""), 2),
 			ErrVersion, `format version "one"`},
-		{"missing column", arrowFile(t, traceSchema(v1, "addr", ""), 2), ErrNotTrace, "not a heaptrace trace: no column addr"},
-		{"retyped column", arrowFile(t, traceSchema(v1, "", "size"), 2), ErrNotTrace, "column size is int32, want int64"},
+		{"missing column", arrowFile(t, traceSchema(v2, "addr", ""), 2), ErrNotTrace, "not a heaptrace trace: no column addr"},
+		{"retyped column", arrowFile(t, traceSchema(v2, "", "size"), 2), ErrNotTrace, "column size is int32, want int64"},
+		{"version 1 without seq", arrowFile(t, traceSchema(v1, "", ""), 2), ErrNotTrace, "not a heaptrace trace: no column seq"},
 		{"footer only", trace[len(trace)-100:], ErrNotArrow, "not an Arrow IPC file"},
 	}
 	for _, tt := range tests {
@@ -188,46 +196,48 @@ func TestOpenFile(t *testing.T) {
 // TestCorruptBatches reads traces whose batches break the format's rules.
 func TestCorruptBatches(t *testing.T) {
 	tests := []struct {
-		name  string
-		write func(t *testing.T, w *Writer)
-		batch int    // the batch named in the error
-		msg   string // a part of the error's message
+		name    string
+		version int // the file's format version; 0 is Version
+		write   func(t *testing.T, w *Writer)
+		batch   int    // the batch named in the error
+		msg     string // a part of the error's message
 	}{
-		{"first seq not 1", func(t *testing.T, w *Writer) { writeRaw(t, w, allKinds(2)) },
+		// version 1 files store seq, which must count the rows
+		{"first seq not 1", 1, func(t *testing.T, w *Writer) { writeRaw(t, w, allKinds(2)) },
 			0, "row 0: seq 2, want 1"},
-		{"gap in a batch", func(t *testing.T, w *Writer) {
+		{"gap in a batch", 1, func(t *testing.T, w *Writer) {
 			b := allKinds(1)
 			for i := 10; i < b.Len(); i++ {
 				b.Seq[i]++
 			}
 			writeRaw(t, w, b)
 		}, 0, "row 10: seq 12, want 11"},
-		{"gap between batches", func(t *testing.T, w *Writer) {
+		{"gap between batches", 1, func(t *testing.T, w *Writer) {
 			writeRaw(t, w, allKinds(1))
 			writeRaw(t, w, allKinds(47))
 		}, 1, "row 0: seq 47, want 46"},
-		{"type out of range", func(t *testing.T, w *Writer) {
+		{"type out of range", 0, func(t *testing.T, w *Writer) {
 			b := allKinds(1)
 			b.Type[3] = 9
 			writeRaw(t, w, b)
 		}, 0, "row 3: type index 9 outside the type table (9 names)"},
-		{"negative site", func(t *testing.T, w *Writer) {
+		{"negative site", 0, func(t *testing.T, w *Writer) {
 			b := allKinds(1)
 			b.Site[5] = 1 << 31
 			writeRaw(t, w, b)
 		}, 0, "row 5: site index -2147483648 outside the site table"},
-		{"op out of range", func(t *testing.T, w *Writer) {
+		{"op out of range", 0, func(t *testing.T, w *Writer) {
 			b := allKinds(1)
 			b.Op[0] = NumOps
 			writeRaw(t, w, b)
 		}, 0, "row 0: op index 9 outside the op dictionary (9 names)"},
-		{"unknown op name", func(t *testing.T, w *Writer) {
+		{"unknown op name", 0, func(t *testing.T, w *Writer) {
 			names := OpNames()
 			names[4] = "explode"
 			w.dicts[colOp] = stringArray(names)
 			writeRaw(t, w, allKinds(1))
 		}, 0, `op name "explode" is not one of`},
-		{"unknown layer name", func(t *testing.T, w *Writer) {
+		{"unknown layer name", 0, func(t *testing.T, w *Writer) {
 			w.dicts[colLayer] = stringArray([]string{"object", "heap"})
 			writeRaw(t, w, allKinds(1))
 		}, 0, `layer name "heap" is not one of`},
@@ -235,7 +245,7 @@ func TestCorruptBatches(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var f memFile
-			w := rawWriter(t, &f)
+			w := rawWriter(t, &f, tt.version)
 			tt.write(t, w)
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
@@ -259,7 +269,7 @@ func TestCorruptBatches(t *testing.T) {
 // may order its dictionaries as it likes.
 func TestOpDictionaryOrder(t *testing.T) {
 	var f memFile
-	w := rawWriter(t, &f)
+	w := rawWriter(t, &f, 0)
 	ops, layers := OpNames(), LayerNames()
 	reverse := func(s []string) {
 		for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {

@@ -17,53 +17,57 @@ func TestRoundTrip(t *testing.T) {
 	more := synthetic(uint64(kinds.Len()+1), 1000, rng)
 	last := allKinds(uint64(kinds.Len() + more.Len() + 1))
 	batches := []*Batch{kinds, more.slice(0, 1), more.slice(1, 999), more.slice(999, 1000), last}
-	var want Batch
-	for _, b := range batches {
-		for i := 0; i < b.Len(); i++ {
-			want.Append(b.Seq[i], b.Op[i], b.Layer[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+	// every version this package reads, each with every compression
+	for v := OldestVersion; v <= Version; v++ {
+		for _, c := range []Compression{None, LZ4, Zstd} {
+			t.Run(fmt.Sprintf("v%d/%s", v, c), func(t *testing.T) { roundTrip(t, v, c, batches) })
 		}
 	}
-	for _, c := range []Compression{None, LZ4, Zstd} {
-		t.Run(c.String(), func(t *testing.T) {
-			wmem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			defer wmem.AssertSize(t, 0)
-			data := writeTrace(t, testHeader(), batches, WithCompression(c), withAllocator(wmem))
+}
 
-			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			defer mem.AssertSize(t, 0)
-			r, err := newReader(bytes.NewReader(data), "trace.arrow", mem)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			if got, want := r.NumBatches(), len(batches); got != want {
-				t.Errorf("NumBatches() = %d, want %d", got, want)
-			}
-			var b Batch
-			for i, wb := range batches {
-				if err := r.Next(&b); err != nil {
-					t.Fatalf("batch %d: %v", i, err)
-				}
-				if d := diffBatches(&b, wb); d != "" {
-					t.Errorf("batch %d: %s", i, d)
-				}
-			}
-			if err := r.Next(&b); err != io.EOF {
-				t.Errorf("Next after the last batch = %v, want io.EOF", err)
-			}
-			if r.Truncated() {
-				t.Error("Truncated() = true for a complete file")
-			}
-			// every batch after the first (which brings the
-			// dictionaries) of an uncompressed file takes the fast path
-			wantFast := 0
-			if c == None {
-				wantFast = len(batches) - 1
-			}
-			if r.nFast != wantFast {
-				t.Errorf("%d batches decoded by the fast path, want %d", r.nFast, wantFast)
-			}
-		})
+// roundTrip writes batches as a trace of format version v, compressed with c,
+// and checks that they read back the same.
+func roundTrip(t *testing.T, v int, c Compression, batches []*Batch) {
+	wmem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer wmem.AssertSize(t, 0)
+	data := writeTrace(t, testHeader(), batches, WithCompression(c), withAllocator(wmem), withVersion(v))
+
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	r, err := newReader(bytes.NewReader(data), "trace.arrow", mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got, want := r.NumBatches(), len(batches); got != want {
+		t.Errorf("NumBatches() = %d, want %d", got, want)
+	}
+	var b Batch
+	for i, wb := range batches {
+		if err := r.Next(&b); err != nil {
+			t.Fatalf("batch %d: %v", i, err)
+		}
+		if d := diffBatches(&b, wb); d != "" {
+			t.Errorf("batch %d: %s", i, d)
+		}
+	}
+	if err := r.Next(&b); err != io.EOF {
+		t.Errorf("Next after the last batch = %v, want io.EOF", err)
+	}
+	if r.Truncated() {
+		t.Error("Truncated() = true for a complete file")
+	}
+	// every batch after the first (which brings the
+	// dictionaries) of an uncompressed file takes the fast path
+	wantFast := 0
+	if c == None {
+		wantFast = len(batches) - 1
+	}
+	if r.nFast != wantFast {
+		t.Errorf("%d batches decoded by the fast path, want %d", r.nFast, wantFast)
+	}
+	if got := r.Header().Meta.FormatVersion; got != v {
+		t.Errorf("format version %d, want %d", got, v)
 	}
 }
 
@@ -80,5 +84,4 @@ func TestMetadataRoundTrip(t *testing.T) {
 	if got := r.Header(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Header() = %+v\nwant %+v", got, want)
 	}
-	_ = fmt.Sprint
 }

@@ -12,8 +12,7 @@ import (
 
 // The columns of a trace, in the order the writer stores them.
 const (
-	colSeq = iota
-	colOp
+	colOp = iota
 	colLayer
 	colType
 	colSize
@@ -33,7 +32,6 @@ var (
 
 // columns are the fields of a trace, indexed by the col constants.
 var columns = [numColumns]arrow.Field{
-	colSeq:   {Name: "seq", Type: arrow.PrimitiveTypes.Uint64},
 	colOp:    {Name: "op", Type: opType},
 	colLayer: {Name: "layer", Type: layerType},
 	colType:  {Name: "type", Type: typeType},
@@ -52,37 +50,48 @@ func ColumnNames() []string {
 	return names
 }
 
-// newSchema returns the Arrow schema of a trace with metadata m.
+// seqField is the first column of a version 1 trace: the event number,
+// stored. Version 2 dropped it: events are numbered by their row, and
+// the stored numbers were most of a compressed file (see doc.go).
+var seqField = arrow.Field{Name: "seq", Type: arrow.PrimitiveTypes.Uint64}
+
+// newSchema returns the Arrow schema of a trace with metadata m, of
+// version m.FormatVersion.
 func newSchema(m Meta) *arrow.Schema {
 	keys, values := m.metadata()
 	md := arrow.NewMetadata(keys, values)
-	return arrow.NewSchema(columns[:], &md)
+	fields := columns[:]
+	if m.FormatVersion == 1 {
+		fields = append([]arrow.Field{seqField}, fields...)
+	}
+	return arrow.NewSchema(fields, &md)
 }
 
 // columnIndex maps each trace column (a col constant) to its position in a
 // file's schema.
 type columnIndex [numColumns]int
 
+// noColumn is the position of a column the file does not have.
+const noColumn = -1
+
 // readSchema checks that s is the schema of a trace this package reads and
-// returns its metadata and where its columns are. Columns are found by
-// name; a file may hold further columns, which are ignored. The error is
-// an ErrNotTrace or ErrVersion.
-func readSchema(s *arrow.Schema) (Meta, columnIndex, error) {
-	var (
-		m   Meta
-		idx columnIndex
-	)
+// returns its metadata, where its columns are, and where its seq column
+// is (a version 1 file's; noColumn in later versions). Columns are found
+// by name; a file may hold further columns, which are ignored. The error
+// is an ErrNotTrace or ErrVersion.
+func readSchema(s *arrow.Schema) (m Meta, idx columnIndex, seq int, err error) {
+	seq = noColumn
 	md := s.Metadata()
 	v, ok := md.GetValue(KeyFormatVersion)
 	if !ok {
-		return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: no %s metadata", KeyFormatVersion)
+		return m, idx, seq, errorf(ErrNotTrace, "not a heaptrace trace: no %s metadata", KeyFormatVersion)
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
-		return m, idx, errorf(ErrVersion, "format version %q, this heaptrace reads version %d", v, Version)
+		return m, idx, seq, errorf(ErrVersion, "format version %q, this heaptrace reads versions %d to %d", v, OldestVersion, Version)
 	}
-	if n != Version {
-		return m, idx, errorf(ErrVersion, "format version %d, this heaptrace reads version %d", n, Version)
+	if n < OldestVersion || n > Version {
+		return m, idx, seq, errorf(ErrVersion, "format version %d, this heaptrace reads versions %d to %d", n, OldestVersion, Version)
 	}
 	m.FormatVersion = n
 	m.Profile, _ = md.GetValue(KeyProfile)
@@ -91,30 +100,41 @@ func readSchema(s *arrow.Schema) (Meta, columnIndex, error) {
 	m.Params, _ = md.GetValue(KeyParams)
 	if v, ok := md.GetValue(KeySetupEvents); ok {
 		if m.SetupEvents, err = strconv.ParseUint(strings.TrimSpace(v), 10, 64); err != nil {
-			return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: %s is %q, not a count", KeySetupEvents, v)
+			return m, idx, seq, errorf(ErrNotTrace, "not a heaptrace trace: %s is %q, not a count", KeySetupEvents, v)
 		}
 	}
 
+	fields := columns[:]
+	if n == 1 {
+		fields = append([]arrow.Field{seqField}, fields...)
+	}
 	var missing []string
-	for c, want := range columns {
+	for c, want := range fields {
 		found := s.FieldIndices(want.Name)
 		switch {
 		case len(found) == 0:
 			missing = append(missing, want.Name)
 			continue
 		case len(found) > 1:
-			return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: %d columns named %s", len(found), want.Name)
+			return m, idx, seq, errorf(ErrNotTrace, "not a heaptrace trace: %d columns named %s", len(found), want.Name)
 		}
 		got := s.Field(found[0]).Type
 		if !arrow.TypeEqual(got, want.Type) {
-			return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: column %s is %s, want %s", want.Name, got, want.Type)
+			return m, idx, seq, errorf(ErrNotTrace, "not a heaptrace trace: column %s is %s, want %s", want.Name, got, want.Type)
+		}
+		if n == 1 {
+			if c == 0 {
+				seq = found[0]
+				continue
+			}
+			c--
 		}
 		idx[c] = found[0]
 	}
 	if len(missing) > 0 {
-		return m, idx, errorf(ErrNotTrace, "not a heaptrace trace: no column %s", strings.Join(missing, ", "))
+		return m, idx, seq, errorf(ErrNotTrace, "not a heaptrace trace: no column %s", strings.Join(missing, ", "))
 	}
-	return m, idx, nil
+	return m, idx, seq, nil
 }
 
 // describe names a column for error messages.

@@ -48,6 +48,7 @@ func ParseCompression(s string) (Compression, error) {
 type writerConfig struct {
 	compression Compression
 	mem         memory.Allocator
+	version     int
 }
 
 // WriterOption configures a Writer.
@@ -66,6 +67,12 @@ func withAllocator(mem memory.Allocator) WriterOption {
 	return func(cfg *writerConfig) { cfg.mem = mem }
 }
 
+// withVersion sets the format version written: tests write version 1
+// files, with their seq column, to check that readers still take them.
+func withVersion(v int) WriterOption {
+	return func(cfg *writerConfig) { cfg.version = v }
+}
+
 // A Writer writes a trace: the header, then each batch given to Write as one
 // Arrow record batch, then, on Close, the file's footer. A trace whose
 // writer never closed (a crash) still holds every batch written; readers
@@ -79,6 +86,7 @@ type Writer struct {
 	fw     *ipc.FileWriter
 	schema *arrow.Schema
 	dicts  [numColumns]arrow.Array // the op, layer, type and site dictionaries
+	seqCol bool                    // write seq, a version 1 column
 
 	seq     uint64 // the seq the next event must have
 	batches int    // record batches written
@@ -93,7 +101,7 @@ type Writer struct {
 // each table distinct and not empty. Nothing is written until the first
 // Write or Close.
 func NewWriter(w io.WriteSeeker, h Header, opts ...WriterOption) (*Writer, error) {
-	cfg := writerConfig{mem: memory.NewGoAllocator()}
+	cfg := writerConfig{mem: memory.NewGoAllocator(), version: Version}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
@@ -101,14 +109,15 @@ func NewWriter(w io.WriteSeeker, h Header, opts ...WriterOption) (*Writer, error
 	if err := h.check(); err != nil {
 		return nil, fmt.Errorf("format: write %s%w", name, err)
 	}
-	h.Meta.FormatVersion = Version
+	h.Meta.FormatVersion = cfg.version
 	if h.Meta.Params == "" {
 		h.Meta.Params = "{}"
 	}
 	h.Types = append([]string(nil), h.Types...)
 	h.Sites = append([]string(nil), h.Sites...)
+	schema := newSchema(h.Meta)
 
-	ipcOpts := []ipc.Option{ipc.WithSchema(newSchema(h.Meta)), ipc.WithAllocator(cfg.mem)}
+	ipcOpts := []ipc.Option{ipc.WithSchema(schema), ipc.WithAllocator(cfg.mem)}
 	// The columns compress independently: on 2 cores this writes LZ4 1.7
 	// and zstd 1.3 times faster than one goroutine does.
 	parallel := ipc.WithCompressConcurrency(min(runtime.GOMAXPROCS(0), numColumns))
@@ -129,7 +138,8 @@ func NewWriter(w io.WriteSeeker, h Header, opts ...WriterOption) (*Writer, error
 		name:   name,
 		header: h,
 		fw:     fw,
-		schema: newSchema(h.Meta),
+		schema: schema,
+		seqCol: cfg.version == 1,
 		seq:    1,
 	}
 	wr.dicts[colOp] = stringArray(opNames[:])
@@ -149,7 +159,8 @@ func fileName(w any) string {
 }
 
 // Write writes b as one record batch. It checks every event first: seq must
-// continue from the previous batch (the first event is 1), op and layer
+// continue from the previous batch (the first event is 1; seq is checked,
+// not stored, since the row's position says it), op and layer
 // must be known, type and site must index the header's tables. A batch
 // that fails these checks is not written and the writer stays usable; an
 // error from the file spoils the writer, and every later call returns it.
@@ -222,21 +233,27 @@ func (w *Writer) write(b *Batch) error {
 	for _, l := range b.Layer {
 		w.layIdx = append(w.layIdx, byte(l))
 	}
-	var cols [numColumns]arrow.Array
-	cols[colSeq] = primitive(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(b.Seq))
-	cols[colOp] = dictionary(opType, n, w.opIdx, w.dicts[colOp])
-	cols[colLayer] = dictionary(layerType, n, w.layIdx, w.dicts[colLayer])
-	cols[colType] = dictionary(typeType, n, arrow.Uint16Traits.CastToBytes(b.Type), w.dicts[colType])
-	cols[colSize] = primitive(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(b.Size))
-	cols[colBlock] = primitive(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(b.Block))
-	cols[colAddr] = primitive(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(b.Addr))
-	cols[colSite] = dictionary(siteType, n, arrow.Uint32Traits.CastToBytes(b.Site), w.dicts[colSite])
-	return w.writeRecord(cols[:], n)
+	return w.writeRecord(n, arrow.Uint64Traits.CastToBytes(b.Seq), w.opIdx, w.layIdx,
+		arrow.Uint16Traits.CastToBytes(b.Type), arrow.Int64Traits.CastToBytes(b.Size),
+		arrow.Int64Traits.CastToBytes(b.Block), arrow.Uint64Traits.CastToBytes(b.Addr),
+		arrow.Uint32Traits.CastToBytes(b.Site))
 }
 
-// writeRecord writes the columns as a record batch of n rows and releases
-// them.
-func (w *Writer) writeRecord(cols []arrow.Array, n int) error {
+// writeRecord writes a record batch of n rows whose columns hold the given
+// values, without copying them. seq is written only to a version 1 file.
+func (w *Writer) writeRecord(n int, seq, op, layer, typ, size, block, addr, site []byte) error {
+	cols := make([]arrow.Array, 0, numColumns+1)
+	if w.seqCol {
+		cols = append(cols, primitive(arrow.PrimitiveTypes.Uint64, n, seq))
+	}
+	cols = append(cols,
+		dictionary(opType, n, op, w.dicts[colOp]),
+		dictionary(layerType, n, layer, w.dicts[colLayer]),
+		dictionary(typeType, n, typ, w.dicts[colType]),
+		primitive(arrow.PrimitiveTypes.Int64, n, size),
+		primitive(arrow.PrimitiveTypes.Int64, n, block),
+		primitive(arrow.PrimitiveTypes.Uint64, n, addr),
+		dictionary(siteType, n, site, w.dicts[colSite]))
 	rec := array.NewRecord(w.schema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()
@@ -262,16 +279,7 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	if w.batches == 0 {
-		var cols [numColumns]arrow.Array
-		cols[colSeq] = primitive(arrow.PrimitiveTypes.Uint64, 0, nil)
-		cols[colOp] = dictionary(opType, 0, nil, w.dicts[colOp])
-		cols[colLayer] = dictionary(layerType, 0, nil, w.dicts[colLayer])
-		cols[colType] = dictionary(typeType, 0, nil, w.dicts[colType])
-		cols[colSize] = primitive(arrow.PrimitiveTypes.Int64, 0, nil)
-		cols[colBlock] = primitive(arrow.PrimitiveTypes.Int64, 0, nil)
-		cols[colAddr] = primitive(arrow.PrimitiveTypes.Uint64, 0, nil)
-		cols[colSite] = dictionary(siteType, 0, nil, w.dicts[colSite])
-		if err := w.writeRecord(cols[:], 0); err != nil {
+		if err := w.writeRecord(0, nil, nil, nil, nil, nil, nil, nil, nil); err != nil {
 			w.err = fmt.Errorf("format: write %s%w", w.name, err)
 			return w.err
 		}

@@ -24,7 +24,7 @@ func TestNewWriterChecksHeader(t *testing.T) {
 				h.Types = append(h.Types, "t"+strconv.Itoa(len(h.Types)))
 			}
 		}, "at most 32768 fit the type column"},
-		{"version", func(h *Header) { h.Meta.FormatVersion = 2 }, "format version 2, this package writes version 1"},
+		{"version", func(h *Header) { h.Meta.FormatVersion = 3 }, "format version 3, this package writes version 2"},
 		{"params", func(h *Header) { h.Meta.Params = "[1, 2]" }, "params are not a JSON object"},
 		{"bad params", func(h *Header) { h.Meta.Params = "{" }, "params are not a JSON object"},
 	}
@@ -172,7 +172,7 @@ func TestNames(t *testing.T) {
 	if got, want := Op(200).String(), "op(200)"; got != want {
 		t.Errorf("Op(200).String() = %q, want %q", got, want)
 	}
-	if got, want := strings.Join(ColumnNames(), ","), "seq,op,layer,type,size,block,addr,site"; got != want {
+	if got, want := strings.Join(ColumnNames(), ","), "op,layer,type,size,block,addr,site"; got != want {
 		t.Errorf("ColumnNames() = %s, want %s", got, want)
 	}
 }
