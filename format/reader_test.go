@@ -234,11 +234,11 @@ func TestCorruptBatches(t *testing.T) {
 		{"unknown op name", 0, func(t *testing.T, w *Writer) {
 			names := OpNames()
 			names[4] = "explode"
-			w.dicts[colOp] = stringArray(names)
+			w.dicts[colOp] = names
 			writeRaw(t, w, allKinds(1))
 		}, 0, `op name "explode" is not one of`},
 		{"unknown layer name", 0, func(t *testing.T, w *Writer) {
-			w.dicts[colLayer] = stringArray([]string{"object", "heap"})
+			w.dicts[colLayer] = []string{"object", "heap"}
 			writeRaw(t, w, allKinds(1))
 		}, 0, `layer name "heap" is not one of`},
 	}
@@ -278,8 +278,8 @@ func TestOpDictionaryOrder(t *testing.T) {
 	}
 	reverse(ops)
 	reverse(layers)
-	w.dicts[colOp] = stringArray(ops)
-	w.dicts[colLayer] = stringArray(layers)
+	w.dicts[colOp] = ops
+	w.dicts[colLayer] = layers
 	b := allKinds(1)
 	writeRaw(t, w, b)
 	if err := w.Close(); err != nil {

@@ -6,12 +6,8 @@ package format
 import (
 	"fmt"
 	"io"
-	"runtime"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/ipc"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
 // Compression is how a writer compresses the column buffers of each batch.
@@ -47,7 +43,6 @@ func ParseCompression(s string) (Compression, error) {
 // writerConfig holds the settings of a Writer.
 type writerConfig struct {
 	compression Compression
-	mem         memory.Allocator
 	version     int
 }
 
@@ -59,12 +54,6 @@ type WriterOption func(*writerConfig)
 // goroutines.
 func WithCompression(c Compression) WriterOption {
 	return func(cfg *writerConfig) { cfg.compression = c }
-}
-
-// withAllocator sets the allocator of the Arrow writer's working memory
-// (tests pass a checked allocator). The default is a Go allocator.
-func withAllocator(mem memory.Allocator) WriterOption {
-	return func(cfg *writerConfig) { cfg.mem = mem }
 }
 
 // withVersion sets the format version written: tests write version 1
@@ -81,12 +70,12 @@ func withVersion(v int) WriterOption {
 // Write takes the batch's columns as they are, without copying them:
 // writing costs little more than the I/O.
 type Writer struct {
-	name   string // the file's name in errors, or ""
-	header Header
-	fw     *ipc.FileWriter
-	schema *arrow.Schema
-	dicts  [numColumns]arrow.Array // the op, layer, type and site dictionaries
-	seqCol bool                    // write seq, a version 1 column
+	name    string // the file's name in errors, or ""
+	header  Header
+	enc     *ipcWriter
+	started bool                 // the schema and dictionaries are written
+	dicts   [numColumns][]string // the op, layer, type and site dictionaries
+	seqCol  bool                 // write seq, a version 1 column
 
 	seq     uint64 // the seq the next event must have
 	batches int    // record batches written
@@ -101,7 +90,7 @@ type Writer struct {
 // each table distinct and not empty. Nothing is written until the first
 // Write or Close.
 func NewWriter(w io.WriteSeeker, h Header, opts ...WriterOption) (*Writer, error) {
-	cfg := writerConfig{mem: memory.NewGoAllocator(), version: Version}
+	cfg := writerConfig{version: Version}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
@@ -117,35 +106,21 @@ func NewWriter(w io.WriteSeeker, h Header, opts ...WriterOption) (*Writer, error
 	h.Sites = append([]string(nil), h.Sites...)
 	schema := newSchema(h.Meta)
 
-	ipcOpts := []ipc.Option{ipc.WithSchema(schema), ipc.WithAllocator(cfg.mem)}
-	// The columns compress independently: on 2 cores this writes LZ4 1.7
-	// and zstd 1.3 times faster than one goroutine does.
-	parallel := ipc.WithCompressConcurrency(min(runtime.GOMAXPROCS(0), numColumns))
-	switch cfg.compression {
-	case None:
-	case LZ4:
-		ipcOpts = append(ipcOpts, ipc.WithLZ4(), parallel)
-	case Zstd:
-		ipcOpts = append(ipcOpts, ipc.WithZstd(), parallel)
-	default:
-		return nil, fmt.Errorf("format: write %sunknown %v", name, cfg.compression)
-	}
-	fw, err := ipc.NewFileWriter(w, ipcOpts...)
+	enc, err := newIPCWriter(w, schema, cfg.compression)
 	if err != nil {
 		return nil, fmt.Errorf("format: write %s%w", name, err)
 	}
 	wr := &Writer{
 		name:   name,
 		header: h,
-		fw:     fw,
-		schema: schema,
+		enc:    enc,
 		seqCol: cfg.version == 1,
 		seq:    1,
 	}
-	wr.dicts[colOp] = stringArray(opNames[:])
-	wr.dicts[colLayer] = stringArray(layerNames[:])
-	wr.dicts[colType] = stringArray(h.Types)
-	wr.dicts[colSite] = stringArray(h.Sites)
+	wr.dicts[colOp] = opNames[:]
+	wr.dicts[colLayer] = layerNames[:]
+	wr.dicts[colType] = h.Types
+	wr.dicts[colSite] = h.Sites
 	return wr, nil
 }
 
@@ -240,26 +215,23 @@ func (w *Writer) write(b *Batch) error {
 }
 
 // writeRecord writes a record batch of n rows whose columns hold the given
-// values, without copying them. seq is written only to a version 1 file.
+// values, without copying them; the schema and dictionaries go first. seq
+// is written only to a version 1 file.
 func (w *Writer) writeRecord(n int, seq, op, layer, typ, size, block, addr, site []byte) error {
-	cols := make([]arrow.Array, 0, numColumns+1)
+	if !w.started {
+		w.started = true
+		if err := w.enc.start([][]string{w.dicts[colOp], w.dicts[colLayer], w.dicts[colType], w.dicts[colSite]}); err != nil {
+			return err
+		}
+	}
+	cols := make([]ipcColumn, 0, numColumns+1)
 	if w.seqCol {
-		cols = append(cols, primitive(arrow.PrimitiveTypes.Uint64, n, seq))
+		cols = append(cols, ipcColumn{[][]byte{seq}})
 	}
-	cols = append(cols,
-		dictionary(opType, n, op, w.dicts[colOp]),
-		dictionary(layerType, n, layer, w.dicts[colLayer]),
-		dictionary(typeType, n, typ, w.dicts[colType]),
-		primitive(arrow.PrimitiveTypes.Int64, n, size),
-		primitive(arrow.PrimitiveTypes.Int64, n, block),
-		primitive(arrow.PrimitiveTypes.Uint64, n, addr),
-		dictionary(siteType, n, site, w.dicts[colSite]))
-	rec := array.NewRecord(w.schema, cols, int64(n))
-	for _, c := range cols {
-		c.Release()
+	for _, values := range [][]byte{op, layer, typ, size, block, addr, site} {
+		cols = append(cols, ipcColumn{[][]byte{values}})
 	}
-	defer rec.Release()
-	if err := w.fw.Write(rec); err != nil {
+	if err := w.enc.writeBatch(-1, n, cols); err != nil {
 		return err
 	}
 	w.batches++
@@ -284,7 +256,7 @@ func (w *Writer) Close() error {
 			return w.err
 		}
 	}
-	if err := w.fw.Close(); err != nil {
+	if err := w.enc.finish(); err != nil {
 		w.err = fmt.Errorf("format: write %sfooter: %w", w.name, err)
 		return w.err
 	}
@@ -296,37 +268,3 @@ func (w *Writer) Batches() int { return w.batches }
 
 // Events returns the number of events written so far.
 func (w *Writer) Events() uint64 { return w.seq - 1 }
-
-// primitive returns an array of n values of a fixed-width type dt held in
-// values, without copying them.
-func primitive(dt arrow.DataType, n int, values []byte) arrow.Array {
-	data := array.NewData(dt, n, []*memory.Buffer{nil, memory.NewBufferBytes(values)}, nil, 0, 0)
-	defer data.Release()
-	return array.MakeFromData(data)
-}
-
-// dictionary returns a dictionary array of type dt whose n indices are held
-// in indices and whose values are dict.
-func dictionary(dt *arrow.DictionaryType, n int, indices []byte, dict arrow.Array) arrow.Array {
-	idx := primitive(dt.IndexType, n, indices)
-	defer idx.Release()
-	return array.NewDictionaryArray(dt, idx, dict)
-}
-
-// stringArray returns a utf8 array of names in Go memory. Dictionaries live
-// as long as their writer, and the Arrow writer keeps a reference to each
-// one it has written, so they are not taken from the writer's allocator.
-func stringArray(names []string) arrow.Array {
-	offsets := make([]int32, 0, len(names)+1)
-	var data []byte
-	offsets = append(offsets, 0)
-	for _, s := range names {
-		data = append(data, s...)
-		offsets = append(offsets, int32(len(data)))
-	}
-	d := array.NewData(arrow.BinaryTypes.String, len(names),
-		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)},
-		nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
-}

@@ -8,8 +8,10 @@
 // model; a Recorder turns each model.Event into a row of a format.Batch,
 // mapping the model's Op and Layer to format's by value (their tests keep
 // the two vocabularies equal), and hands the batch to a format.Writer each
-// time it is full. Its memory stays flat however long the run: it reuses
-// one batch buffer of WithBatchSize events (65536 by default).
+// time it is full. The writer compresses and writes on a goroutine of its
+// own while the next batch fills, so a compressed recording uses a second
+// core. Its memory stays flat however long the run: it reuses two batch
+// buffers of WithBatchSize events (65536 by default).
 //
 // Observe cannot return an error, so a Recorder remembers the first one:
 // an event the trace cannot hold (a type or site outside the header's

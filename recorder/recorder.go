@@ -36,7 +36,8 @@ func WithBatchSize(n int) Option {
 
 // WithFlushInterval writes the current batch, full or not, once this much
 // time has passed since the last write (checked every 4096 events), so a
-// recording killed outright loses at most an interval's events. The
+// recording killed outright loses at most an interval's events and the
+// batch being written. The
 // default is DefaultFlushInterval (1s); 0 writes only full batches.
 func WithFlushInterval(d time.Duration) Option {
 	return func(c *config) { c.flushInterval = d }
@@ -52,7 +53,9 @@ func WithCompression(c format.Compression) Option {
 // trace. It is not safe for concurrent use, which model.Heap does not need.
 type Recorder struct {
 	w         *format.Writer
-	batch     format.Batch
+	batch     *format.Batch      // the batch being filled
+	full      chan *format.Batch // to the writing goroutine
+	spare     chan written       // from it: the other batch, empty
 	batchSize int
 	ntypes    int
 	nsites    int
@@ -89,16 +92,46 @@ func New(w io.WriteSeeker, h format.Header, opts ...Option) (*Recorder, error) {
 		next:      1,
 		interval:  cfg.flushInterval,
 		lastFlush: time.Now(),
+		full:      make(chan *format.Batch, 1),
+		spare:     make(chan written, 1),
 	}
-	r.batch.Seq = make([]uint64, 0, cfg.batchSize)
-	r.batch.Op = make([]format.Op, 0, cfg.batchSize)
-	r.batch.Layer = make([]format.Layer, 0, cfg.batchSize)
-	r.batch.Type = make([]uint16, 0, cfg.batchSize)
-	r.batch.Size = make([]int64, 0, cfg.batchSize)
-	r.batch.Block = make([]int64, 0, cfg.batchSize)
-	r.batch.Addr = make([]uint64, 0, cfg.batchSize)
-	r.batch.Site = make([]uint32, 0, cfg.batchSize)
+	r.batch = newBatch(cfg.batchSize)
+	r.spare <- written{b: newBatch(cfg.batchSize)}
+	go r.write()
 	return r, nil
+}
+
+// written is a batch that the writing goroutine is done with, and the
+// error of its write.
+type written struct {
+	b   *format.Batch
+	err error
+}
+
+// newBatch returns an empty batch with room for n events.
+func newBatch(n int) *format.Batch {
+	return &format.Batch{
+		Seq:   make([]uint64, 0, n),
+		Op:    make([]format.Op, 0, n),
+		Layer: make([]format.Layer, 0, n),
+		Type:  make([]uint16, 0, n),
+		Size:  make([]int64, 0, n),
+		Block: make([]int64, 0, n),
+		Addr:  make([]uint64, 0, n),
+		Site:  make([]uint32, 0, n),
+	}
+}
+
+// write writes the batches that flush hands over, on a goroutine of its
+// own: compressing and writing one batch overlaps filling the next, so a
+// compressed recording runs the model on one core and the codec on
+// another. It hands each batch back, empty, with its write's error.
+func (r *Recorder) write() {
+	for b := range r.full {
+		err := r.w.Write(b)
+		b.Reset()
+		r.spare <- written{b, err}
+	}
 }
 
 // Observe records e. It writes the batch when it is full. After an error
@@ -139,16 +172,27 @@ func (r *Recorder) check(e model.Event) error {
 	return nil
 }
 
-// flush writes the current batch, if it holds events, and empties it.
+// flush hands the current batch, if it holds events, to the writing
+// goroutine, and goes on with the other batch once that one is written. A
+// write error is reported by the flush after the one that handed its batch
+// over, or by Close.
 func (r *Recorder) flush() {
 	if r.batch.Len() == 0 {
 		return
 	}
-	if err := r.w.Write(&r.batch); err != nil && r.err == nil {
-		r.err = fmt.Errorf("recorder: %w", err)
-	}
-	r.batch.Reset()
+	r.full <- r.batch
+	r.takeSpare()
 	r.lastFlush = time.Now()
+}
+
+// takeSpare waits for the writing goroutine to hand back a batch, and
+// makes it the batch being filled.
+func (r *Recorder) takeSpare() {
+	w := <-r.spare
+	r.batch = w.b
+	if w.err != nil && r.err == nil {
+		r.err = fmt.Errorf("recorder: %w", w.err)
+	}
 }
 
 // Events returns the number of events recorded: observed and accepted,
@@ -168,6 +212,8 @@ func (r *Recorder) Close() error {
 	}
 	r.closed = true
 	r.flush()
+	close(r.full)
+	r.takeSpare() // the last batch is written
 	if err := r.w.Close(); err != nil && r.err == nil {
 		r.err = fmt.Errorf("recorder: %w", err)
 	}

@@ -226,8 +226,10 @@ func TestWriteError(t *testing.T) {
 	if !errors.Is(r.Err(), errDiskFull) {
 		t.Errorf("Err() = %v, want errDiskFull", r.Err())
 	}
-	if r.Events() != 4 {
-		t.Errorf("Events() = %d, want 4 (the first batch, whose write failed)", r.Events())
+	// the first batch's write fails while the second fills, and the
+	// error is seen when the second is handed over
+	if r.Events() != 8 {
+		t.Errorf("Events() = %d, want 8 (the first batch, whose write failed, and the one filled meanwhile)", r.Events())
 	}
 	if err := r.Close(); !errors.Is(err, errDiskFull) {
 		t.Errorf("Close() = %v, want errDiskFull", err)
@@ -332,7 +334,26 @@ func TestFlushInterval(t *testing.T) {
 	for i := 4097; i <= 8192; i++ {
 		r.Observe(model.Event{Seq: uint64(i), Op: model.OpAlloc, Layer: model.LayerObject, Type: 1, Size: 32, Block: 32, Addr: model.Addr(i * 64), Site: 1})
 	}
-	// no Close: read the file as a crash would leave it
+	// no Close: read the file as a crash would leave it, once the writing
+	// goroutine has written the batch the interval flushed
+	var (
+		n         int
+		truncated bool
+	)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if n, truncated = countEvents(t, path); n == 8192 {
+			break
+		}
+	}
+	if n != 8192 || !truncated {
+		t.Errorf("a cut-short file holds %d events (truncated %v), want the 8192 flushed by the interval", n, truncated)
+	}
+}
+
+// countEvents returns how many events the trace at path holds, and whether
+// it is cut short.
+func countEvents(t *testing.T, path string) (int, bool) {
+	t.Helper()
 	rd, err := format.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -343,9 +364,7 @@ func TestFlushInterval(t *testing.T) {
 	for rd.Next(&b) == nil {
 		n += b.Len()
 	}
-	if n != 8192 || !rd.Truncated() {
-		t.Errorf("a cut-short file holds %d events (truncated %v), want the 8192 flushed by the interval", n, rd.Truncated())
-	}
+	return n, rd.Truncated()
 }
 
 // fullDisk is a file that takes limit bytes and then fails as a full disk
