@@ -16,8 +16,13 @@
 package format
 
 import (
+	"bytes"
 	"encoding/binary"
+	"io"
 	"unsafe"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
@@ -66,6 +71,79 @@ func (r *Reader) readFast(b *Batch) (bool, error) {
 	return true, guard(func() error { return r.fillColumns(b, c, true) })
 }
 
+// fastCodec returns the codec of a BodyCompression table comp (codecLZ4Frame
+// or codecZstd) when the fast path decodes it, or -1.
+func (r *Reader) fastCodec(v *fbVerifier, comp fbTable) int {
+	codec, method := int8(codecLZ4Frame), int8(0) // the defaults
+	if p, err := v.field(comp, 0, 1); err != nil {
+		return -1
+	} else if p != 0 {
+		codec = int8(v.buf[p])
+	}
+	if p, err := v.field(comp, 1, 1); err != nil {
+		return -1
+	} else if p != 0 {
+		method = int8(v.buf[p])
+	}
+	if method != 0 || (codec != codecLZ4Frame && codec != codecZstd) {
+		return -1
+	}
+	return int(codec)
+}
+
+// decompress returns the want bytes that the compressed buffer p of field
+// f holds, decoded into memory the reader keeps for that field, or nil
+// when p is not exactly that (Arrow's path then reports what is wrong).
+// p is an int64 length, then a frame; a length of -1 means the bytes
+// follow as they are.
+func (r *Reader) decompress(codec, f int, p []byte, want int64) []byte {
+	if want == 0 {
+		return nil
+	}
+	if len(p) < 8 {
+		return nil
+	}
+	n := int64(binary.LittleEndian.Uint64(p))
+	p = p[8:]
+	if n == -1 {
+		if int64(len(p)) < want {
+			return nil
+		}
+		return p[:want]
+	}
+	if n != want {
+		return nil
+	}
+	for len(r.scratch) <= f {
+		r.scratch = append(r.scratch, nil)
+	}
+	dst := r.scratch[f][:0]
+	var err error
+	if codec == codecZstd {
+		if r.zstd == nil {
+			if r.zstd, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(8*MaxBatchLen)); err != nil {
+				return nil
+			}
+		}
+		if cap(dst) < int(want) {
+			dst = make([]byte, 0, want)
+		}
+		dst, err = r.zstd.DecodeAll(p, dst)
+	} else {
+		if r.lz4 == nil {
+			r.lz4 = lz4.NewReader(nil)
+		}
+		r.lz4.Reset(bytes.NewReader(p))
+		dst = resize(dst, int(want))
+		_, err = io.ReadFull(r.lz4, dst)
+	}
+	r.scratch[f] = dst
+	if err != nil || int64(len(dst)) != want {
+		return nil
+	}
+	return dst
+}
+
 // fastColumns returns the columns of msg, pointing into its body, or false
 // when the fast path does not decode it.
 func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
@@ -82,8 +160,13 @@ func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
 	if err != nil || !ok {
 		return nil, false
 	}
-	if _, ok, err := v.subtable(h, batchCompression); err != nil || ok {
+	codec := -1 // none
+	if comp, ok, err := v.subtable(h, batchCompression); err != nil {
 		return nil, false
+	} else if ok {
+		if codec = r.fastCodec(v, comp); codec < 0 {
+			return nil, false
+		}
 	}
 	lp, err := v.field(h, batchLength, 8)
 	if err != nil || lp == 0 {
@@ -113,6 +196,12 @@ func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
 		buf := meta[bufAt+(2*f+1)*sizeBuffer:]
 		off, size := int64(binary.LittleEndian.Uint64(buf)), int64(binary.LittleEndian.Uint64(buf[8:]))
 		want := n * int64(width)
+		if codec >= 0 {
+			if off < 0 || size < 0 || off > int64(len(body)) || size > int64(len(body))-off {
+				return nil
+			}
+			return r.decompress(codec, f, body[off:off+size], want)
+		}
 		if off < 0 || off%8 != 0 || size < want || off > int64(len(body)) || want > int64(len(body))-off {
 			return nil
 		}

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
 )
 
 // ReaderAtSeeker is what a Reader reads from, such as an *os.File or a
@@ -50,10 +52,13 @@ type Reader struct {
 	done    bool
 	err     error // the error that ended reading
 
-	fastOK bool         // the schema allows the fast path (fast.go)
-	fast   batchColumns // the columns of the batch the fast path decodes
-	nFast  int          // batches the fast path decoded, for tests
-	closed bool
+	fastOK  bool          // the schema allows the fast path (fast.go)
+	fast    batchColumns  // the columns of the batch the fast path decodes
+	zstd    *zstd.Decoder // the fast path's, made on first use
+	lz4     *lz4.Reader
+	scratch [][]byte // per field: the fast path's decompressed buffer
+	nFast   int      // batches the fast path decoded, for tests
+	closed  bool
 }
 
 // Open opens the trace file at path. Its errors name the file, e.g.
@@ -543,6 +548,10 @@ func (r *Reader) Close() error {
 		r.ipc.Release()
 		r.ipc = nil
 	}
+	if r.zstd != nil {
+		r.zstd.Close()
+	}
+	r.scratch = nil
 	if r.file != nil {
 		if err := r.file.Close(); err != nil {
 			return fmt.Errorf("format: close %s: %w", r.name, err)

@@ -59,11 +59,8 @@ func roundTrip(t *testing.T, v int, c Compression, batches []*Batch) {
 		t.Error("Truncated() = true for a complete file")
 	}
 	// every batch after the first (which brings the
-	// dictionaries) of an uncompressed file takes the fast path
-	wantFast := 0
-	if c == None {
-		wantFast = len(batches) - 1
-	}
+	// dictionaries) takes the fast path
+	wantFast := len(batches) - 1
 	if r.nFast != wantFast {
 		t.Errorf("%d batches decoded by the fast path, want %d", r.nFast, wantFast)
 	}
