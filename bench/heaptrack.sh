@@ -32,8 +32,8 @@ for s in "${scripts[@]}"; do
   awk -v n="$name" -v ev="$ev" -v rec="$rec" -v plain="$plain" -v sz="$size" -v ana="$ana" 'BEGIN {
     printf "%-20s %-15s %10d %9.2f %13.3f %11d %10.2f %12.1f\n", n, "heaptrack", ev, rec, (rec-plain)*1e6/ev, sz, sz/ev, ev/ana/1e6 }'
   rm -f "$dir"/hk.*
-  # heaptrace, uncompressed and zstd
-  for c in none zstd; do
+  # heaptrace, with each compression
+  for c in zstd lz4 none; do
     rec=$(secs "$dir/heaptrace" record "$s" --compress "$c" -o "$dir/t.arrow")
     ev=$("$dir/heaptrace" analyze --json "$dir/t.arrow" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
     ana=$(secs "$dir/heaptrace" analyze "$dir/t.arrow")
