@@ -1,42 +1,50 @@
-// This file defines liveTable, the live objects keyed by address: an
-// open-addressing hash table specialised for uint64 keys, which the replay
-// consults on every object-layer event.
+// This file defines addrTable, an open-addressing hash table specialised
+// for uint64 keys, and liveTable, the live objects keyed by address, which
+// the replay consults on every object-layer event. The call-stack table
+// and the fragmentation report's pools use it too: Go's maps hash their
+// keys through a function call, which shows in the replay's profile.
 
 package analyze
 
 import "iter"
 
-// liveEntry is one slot of a liveTable; key 0 marks an empty slot (the
-// object at address 0, if any, is kept aside).
-type liveEntry struct {
+// addrEntry is one slot of an addrTable; key 0 marks an empty slot (the
+// value of key 0, if any, is kept aside).
+type addrEntry[V any] struct {
 	key uint64
-	obj liveObject
+	obj V
 }
 
-// liveTable maps addresses to live objects. It probes linearly and deletes
-// by shifting the entries after the deleted one back, so it needs no
-// tombstones and its probe sequences stay short however many objects come
-// and go. Its memory is twice the most objects live at once, at most.
-type liveTable struct {
-	slots []liveEntry
+// addrTable maps uint64 keys to values. It probes linearly and deletes by
+// shifting the entries after the deleted one back, so it needs no
+// tombstones and its probe sequences stay short however many keys come
+// and go. Its memory is twice the most keys held at once, at most.
+type addrTable[V any] struct {
+	slots []addrEntry[V]
 	mask  uint64
 	shift uint
 	n     int // entries in slots
 
-	zeroOK bool // the object at address 0
-	zero   liveObject
+	zeroOK bool // the value of key 0
+	zero   V
 }
+
+// liveTable maps addresses to live objects.
+type liveTable = addrTable[liveObject]
 
 const liveMinSlots = 1 << 10
 
-func newLiveTable() liveTable {
-	t := liveTable{}
-	t.init(liveMinSlots)
+func newLiveTable() liveTable { return newAddrTable[liveObject](liveMinSlots) }
+
+// newAddrTable returns an empty table of size slots, a power of 2.
+func newAddrTable[V any](size int) addrTable[V] {
+	t := addrTable[V]{}
+	t.init(size)
 	return t
 }
 
-func (t *liveTable) init(size int) {
-	t.slots = make([]liveEntry, size)
+func (t *addrTable[V]) init(size int) {
+	t.slots = make([]addrEntry[V], size)
 	t.mask = uint64(size - 1)
 	t.shift = 64
 	for s := size; s > 1; s >>= 1 {
@@ -47,21 +55,21 @@ func (t *liveTable) init(size int) {
 
 // home returns the slot where key's probe sequence starts: Fibonacci
 // hashing, which spreads addresses that differ in their low bits only.
-func (t *liveTable) home(key uint64) uint64 {
+func (t *addrTable[V]) home(key uint64) uint64 {
 	return (key * 0x9E3779B97F4A7C15) >> t.shift
 }
 
-// Len returns the number of live objects.
-func (t *liveTable) Len() int {
+// Len returns the number of keys held.
+func (t *addrTable[V]) Len() int {
 	if t.zeroOK {
 		return t.n + 1
 	}
 	return t.n
 }
 
-// get returns the object at addr, or nil. The pointer is valid until the
+// get returns the value at addr, or nil. The pointer is valid until the
 // next put or del.
-func (t *liveTable) get(addr uint64) *liveObject {
+func (t *addrTable[V]) get(addr uint64) *V {
 	if addr == 0 {
 		if t.zeroOK {
 			return &t.zero
@@ -79,8 +87,8 @@ func (t *liveTable) get(addr uint64) *liveObject {
 	}
 }
 
-// put sets the object at addr.
-func (t *liveTable) put(addr uint64, o liveObject) {
+// put sets the value at addr.
+func (t *addrTable[V]) put(addr uint64, o V) {
 	if addr == 0 {
 		t.zero, t.zeroOK = o, true
 		return
@@ -102,7 +110,7 @@ func (t *liveTable) put(addr uint64, o liveObject) {
 	}
 }
 
-func (t *liveTable) grow() {
+func (t *addrTable[V]) grow() {
 	old := t.slots
 	t.init(2 * len(old))
 	for i := range old {
@@ -112,8 +120,8 @@ func (t *liveTable) grow() {
 	}
 }
 
-// del removes the object at addr, if there is one.
-func (t *liveTable) del(addr uint64) {
+// del removes the value at addr, if there is one.
+func (t *addrTable[V]) del(addr uint64) {
 	if addr == 0 {
 		t.zeroOK = false
 		return
@@ -142,13 +150,13 @@ func (t *liveTable) del(addr uint64) {
 			i = j
 		}
 	}
-	t.slots[i] = liveEntry{}
+	t.slots[i] = addrEntry[V]{}
 	t.n--
 }
 
-// all returns the live objects, in no particular order.
-func (t *liveTable) all() iter.Seq2[uint64, liveObject] {
-	return func(yield func(uint64, liveObject) bool) {
+// all returns the keys and values, in no particular order.
+func (t *addrTable[V]) all() iter.Seq2[uint64, V] {
+	return func(yield func(uint64, V) bool) {
 		if t.zeroOK && !yield(0, t.zero) {
 			return
 		}
