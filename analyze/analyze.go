@@ -222,12 +222,7 @@ type replay struct {
 	stacks            stackTable
 
 	// the allocator and os layers, split into their parts
-	pymallocCur, rawCur       int64
-	allocPeakParts            [2]int64
-	arenaCur, otherCur        int64
-	otherPeak                 int64
-	osPeakParts               [2]int64
-	arenaType                 int // index of "arena" in types, or -1
+	*lowerLayers              // the allocator and os layers: see lower.go
 	lastLowerAddr             uint64
 	lastLowerLayer            format.Layer
 	reallocBirth              uint64 // birth of the block a realloc_from ended
@@ -240,7 +235,6 @@ type replay struct {
 	lifes      []lifetimes    // per type, when the lifetimes report is on
 	sizes      [numSizeClasses]SizeClass
 	served     [3]Served
-	frag       *fragReplay
 }
 
 // Run replays the trace r to its end and returns its report. A trace cut
@@ -252,8 +246,8 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	}
 	total := r.NumBatches()
 	done := 0
-	err = prefetch(r, func(b *format.Batch) {
-		p.batch(b)
+	err = prefetch(r, p.lowerLayers.batch, func(b *format.Batch) {
+		p.upper(b)
 		done++
 		if opts.Progress != nil {
 			opts.Progress(done, total)
@@ -294,16 +288,16 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 		}
 	}
 	p := &replay{
-		opts:      opts,
-		want:      want,
-		types:     h.Types,
-		sites:     h.Sites,
-		live:      newLiveTable(),
-		byType:    tallies{t: make([]tally, len(h.Types))},
-		growth:    NewDownsampler(opts.Points),
-		setup:     h.Meta.SetupEvents,
-		untraced:  map[uint64]bool{},
-		arenaType: indexOf(h.Types, "arena"),
+		opts:        opts,
+		want:        want,
+		types:       h.Types,
+		sites:       h.Sites,
+		live:        newLiveTable(),
+		byType:      tallies{t: make([]tally, len(h.Types))},
+		growth:      NewDownsampler(opts.Points),
+		setup:       h.Meta.SetupEvents,
+		untraced:    map[uint64]bool{},
+		lowerLayers: &lowerLayers{arenaType: indexOf(h.Types, "arena"), maxAnoms: opts.MaxAnomalies},
 	}
 	p.sitesOn = want&(repPeak|repSites|repLifetimes|repLeaks) != 0
 	for _, t := range opts.Thresholds {
@@ -346,7 +340,16 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	return p, nil
 }
 
+// batch replays b: its allocator and os layers, then the rest.
 func (p *replay) batch(b *format.Batch) {
+	p.lowerLayers.batch(b)
+	p.upper(b)
+}
+
+// upper replays the object layer and the interpreter's rows of b; the
+// allocator and os layers are lowerLayers', which Run replays on the
+// goroutine that decodes the batches.
+func (p *replay) upper(b *format.Batch) {
 	if p.events == 0 && b.Len() > 0 {
 		p.firstSeq = b.Seq[0]
 	}
@@ -355,63 +358,13 @@ func (p *replay) batch(b *format.Batch) {
 		switch b.Layer[i] {
 		case format.LayerObject:
 			p.object(b.Seq[i], op, b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
-		case format.LayerPymalloc:
-			p.allocator(b.Seq[i], op, b.Block[i], &p.pymallocCur)
-			if op == format.OpAlloc || op == format.OpReallocTo {
-				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], format.LayerPymalloc
+		case format.LayerPymalloc, format.LayerRaw:
+			if p.sizesOn && (op == format.OpAlloc || op == format.OpReallocTo) {
+				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], b.Layer[i]
 			}
-			if p.frag != nil {
-				p.frag.pymalloc(p, b.Seq[i], op, b.Size[i], b.Block[i], b.Addr[i])
-			}
-		case format.LayerRaw:
-			p.allocator(b.Seq[i], op, b.Block[i], &p.rawCur)
-			if op == format.OpAlloc || op == format.OpReallocTo {
-				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], format.LayerRaw
-			}
-		case format.LayerOS:
-			p.os(b.Seq[i], op, b.Type[i], b.Size[i], b.Addr[i])
 		case format.LayerInterp:
 			p.interp(b.Seq[i], op, b.Site[i])
 		}
-	}
-}
-
-func (p *replay) allocator(seq uint64, op format.Op, n int64, part *int64) {
-	switch op {
-	case format.OpAlloc, format.OpReallocTo:
-		p.cur[layerAllocator] += n
-		*part += n
-		if p.cur[layerAllocator] > p.peak[layerAllocator] {
-			p.peak[layerAllocator], p.peakAt[layerAllocator] = p.cur[layerAllocator], seq
-			p.allocPeakParts = [2]int64{p.pymallocCur, p.rawCur}
-		}
-	case format.OpFree, format.OpReallocFrom:
-		p.cur[layerAllocator] -= n
-		*part -= n
-	}
-}
-
-func (p *replay) os(seq uint64, op format.Op, typ uint16, n int64, addr uint64) {
-	part := &p.otherCur
-	arena := int(typ) == p.arenaType
-	if arena {
-		part = &p.arenaCur
-	}
-	switch op {
-	case format.OpAlloc, format.OpReallocTo:
-		p.cur[layerOS] += n
-		*part += n
-		p.otherPeak = max(p.otherPeak, p.otherCur)
-		if p.cur[layerOS] > p.peak[layerOS] {
-			p.peak[layerOS], p.peakAt[layerOS] = p.cur[layerOS], seq
-			p.osPeakParts = [2]int64{p.arenaCur, p.otherCur}
-		}
-	case format.OpFree, format.OpReallocFrom:
-		p.cur[layerOS] -= n
-		*part -= n
-	}
-	if p.frag != nil {
-		p.frag.os(p, seq, op, arena, n, addr)
 	}
 }
 

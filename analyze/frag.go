@@ -90,7 +90,7 @@ func (f *fragReplay) capacity(block int32) int32 {
 	return int32((f.poolSize - f.poolOverhead) / int64(block))
 }
 
-func (f *fragReplay) os(p *replay, seq uint64, op format.Op, arena bool, size int64, addr uint64) {
+func (f *fragReplay) os(p *lowerLayers, seq uint64, op format.Op, arena bool, size int64, addr uint64) {
 	if !arena {
 		return
 	}
@@ -105,7 +105,7 @@ func (f *fragReplay) os(p *replay, seq uint64, op format.Op, arena bool, size in
 	f.sample(seq)
 }
 
-func (f *fragReplay) mapArena(p *replay, seq uint64, addr uint64, size int64) {
+func (f *fragReplay) mapArena(p *lowerLayers, seq uint64, addr uint64, size int64) {
 	if f.arenaAt.get(addr) != nil {
 		p.anomaly(seq, "arena mapped at %#x, which is mapped already", addr)
 		f.unmapArena(p, seq, addr)
@@ -137,7 +137,7 @@ func (f *fragReplay) mapArena(p *replay, seq uint64, addr uint64, size int64) {
 	f.st.ArenaBytes += size
 }
 
-func (f *fragReplay) unmapArena(p *replay, seq uint64, addr uint64) {
+func (f *fragReplay) unmapArena(p *lowerLayers, seq uint64, addr uint64) {
 	sp := f.arenaAt.get(addr)
 	if sp == nil {
 		p.anomaly(seq, "arena unmapped at %#x, which is not mapped", addr)
@@ -174,7 +174,7 @@ func (f *fragReplay) unmapArena(p *replay, seq uint64, addr uint64) {
 	f.unmapped++
 }
 
-func (f *fragReplay) pymalloc(p *replay, seq uint64, op format.Op, size, block int64, addr uint64) {
+func (f *fragReplay) pymalloc(p *lowerLayers, seq uint64, op format.Op, size, block int64, addr uint64) {
 	alloc := op == format.OpAlloc || op == format.OpReallocTo
 	if !alloc && op != format.OpFree && op != format.OpReallocFrom {
 		return
