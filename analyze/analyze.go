@@ -292,7 +292,6 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 		want:        want,
 		types:       h.Types,
 		sites:       h.Sites,
-		live:        newLiveTable(),
 		byType:      tallies{t: make([]tally, len(h.Types))},
 		growth:      NewDownsampler(opts.Points),
 		setup:       h.Meta.SetupEvents,
@@ -321,6 +320,9 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	if want&repLifetimes != 0 {
 		p.lifes = make([]lifetimes, len(h.Types))
 	}
+	// births are for the lifetimes report, call stacks for sites and leaks:
+	// without them, each live object is 24 bytes instead of 40
+	p.live = newLiveTableKeep(p.lifes != nil || p.stacksOn)
 	if want&repFragmentation != 0 {
 		p.frag = newFragReplay(h.Meta.Params, opts.Points)
 	}
@@ -437,28 +439,29 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 	}
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
-		if po := p.live.get(addr); po != nil {
-			old := *po
+		if i, ok := p.live.find(addr); ok {
+			old, oldCold := *p.live.hot(i), p.live.coldAt(i)
 			p.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, p.types[old.typ])
 			if !old.skip {
-				p.release(&old, seq, false)
+				p.release(&old, oldCold.stack, seq, false)
 			}
 		}
-		o := liveObject{size: size, block: block, birth: seq, site: site, typ: typ}
+		o := liveHot{size: size, block: block, site: site, typ: typ}
+		c := liveCold{birth: seq}
 		if op == format.OpReallocTo && p.reallocOK {
-			o.birth = p.reallocBirth
+			c.birth = p.reallocBirth
 		}
 		p.reallocOK = false
 		p.lastAlloc, p.lastAllocOK = addr, true
 		o.skip = !p.match(typ, site)
 		if o.skip {
-			p.live.put(addr, o)
+			p.live.putHot(addr, o, c)
 			return
 		}
 		if p.stacksOn {
-			o.stack = p.stacks.leaf(p, site)
+			c.stack = p.stacks.leaf(p, site)
 		}
-		p.live.put(addr, o)
+		p.live.putHot(addr, o, c)
 		p.matched++
 		t := &p.byType.t[typ]
 		if op == format.OpAlloc {
@@ -478,7 +481,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			s.allocBlock += block
 		}
 		if p.stacksOn {
-			s := &p.byStack.t[o.stack]
+			s := &p.byStack.t[c.stack]
 			s.allocs++
 			s.allocBytes += size
 			s.allocBlock += block
@@ -486,23 +489,23 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		if p.sizesOn {
 			p.request(size, addr)
 		}
-		p.acquire(&o, seq)
+		p.acquire(&o, c.stack, seq)
 		p.growth.Add(seq, p.cur[layerObjects])
 	case format.OpFree, format.OpReallocFrom:
-		po := p.live.get(addr)
+		slot, ok := p.live.find(addr)
 		temp := op == format.OpFree && p.lastAllocOK && p.lastAlloc == addr
 		p.lastAllocOK = false
-		if po == nil {
+		if !ok {
 			p.notLive(seq, op, addr)
 			return
 		}
-		old := *po
-		p.live.del(addr)
+		old, oldCold := *p.live.hot(slot), p.live.coldAt(slot)
+		p.live.delAt(slot)
 		if op == format.OpFree {
 			p.recent[p.nRecent%recentFrees] = freed{addr, seq}
 			p.nRecent++
 		} else {
-			p.reallocBirth, p.reallocOK = old.birth, true
+			p.reallocBirth, p.reallocOK = oldCold.birth, true
 		}
 		if old.skip {
 			return
@@ -514,7 +517,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 				p.bySite.t[old.site].frees++
 			}
 			if p.lifes != nil && !old.parked {
-				p.lifetime(old.typ, seq-old.birth)
+				p.lifetime(old.typ, seq-oldCold.birth)
 			}
 			if temp && !old.parked {
 				p.temporary++
@@ -528,36 +531,36 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 					s.tempBytes += old.size
 				}
 				if p.stacksOn {
-					s := &p.byStack.t[old.stack]
+					s := &p.byStack.t[oldCold.stack]
 					s.temp++
 					s.tempBytes += old.size
 				}
 			}
 		}
-		p.release(&old, seq, op == format.OpFree)
+		p.release(&old, oldCold.stack, seq, op == format.OpFree)
 		if op == format.OpFree {
 			p.growth.Add(seq, p.cur[layerObjects])
 		}
 	case format.OpCache, format.OpReuse:
-		po := p.live.get(addr)
-		if po == nil {
+		slot, ok := p.live.find(addr)
+		if !ok {
 			p.notLive(seq, op, addr)
 			return
 		}
-		old := *po
+		h := p.live.hot(slot)
+		old, oldCold := *h, p.live.coldAt(slot)
 		if op == format.OpCache {
 			if !old.parked {
-				old.parked = true
+				h.parked = true
 				if !old.skip {
 					p.caches++
 					p.parked += old.size
 					p.parkedN++
 					if p.lifes != nil {
-						p.lifetime(old.typ, seq-old.birth)
+						p.lifetime(old.typ, seq-oldCold.birth)
 					}
 				}
 			}
-			*po = old
 			return
 		}
 		// reuse: a new object in the parked block, made here
@@ -565,12 +568,13 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		if !old.skip {
 			// the new object's acquire samples the type's curve at this
 			// event; the old type's, if it differs, is sampled here
-			p.release(&old, seq, skip || old.typ != typ)
+			p.release(&old, oldCold.stack, seq, skip || old.typ != typ)
 		}
-		o := liveObject{size: old.size, block: old.block, birth: seq, site: site, typ: typ, skip: skip}
+		o := liveHot{size: old.size, block: old.block, site: site, typ: typ, skip: skip}
+		c := liveCold{birth: seq}
 		if !skip {
 			if p.stacksOn {
-				o.stack = p.stacks.leaf(p, site)
+				c.stack = p.stacks.leaf(p, site)
 			}
 			p.reuses++
 			p.byType.t[typ].reuses++
@@ -585,9 +589,10 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 				c.Bytes += o.size
 				c.FreeList++
 			}
-			p.acquire(&o, seq)
+			p.acquire(&o, c.stack, seq)
 		}
-		*po = o
+		*h = o
+		p.live.setCold(slot, c)
 	}
 }
 
@@ -597,7 +602,7 @@ func (p *replay) match(typ uint16, site uint32) bool {
 }
 
 // acquire adds a live object's bytes to the object layer.
-func (p *replay) acquire(o *liveObject, seq uint64) {
+func (p *replay) acquire(o *liveHot, stack uint32, seq uint64) {
 	if p.atPeak && o.size <= 0 {
 		p.snapshot() // the peak stays where it was: keep its contents
 	}
@@ -613,7 +618,7 @@ func (p *replay) acquire(o *liveObject, seq uint64) {
 		s.liveN++
 	}
 	if p.stacksOn {
-		s := p.byStack.touch(o.stack)
+		s := p.byStack.touch(stack)
 		s.live += o.size
 		s.liveBlock += o.block
 		s.liveN++
@@ -630,7 +635,7 @@ func (p *replay) acquire(o *liveObject, seq uint64) {
 // release takes a live object's bytes off the object layer. sample is
 // false for the first half of a realloc, so that the curves do not show
 // a dip that tracemalloc never sees.
-func (p *replay) release(o *liveObject, seq uint64, sample bool) {
+func (p *replay) release(o *liveHot, stack uint32, seq uint64, sample bool) {
 	if p.atPeak {
 		p.snapshot()
 	}
@@ -650,7 +655,7 @@ func (p *replay) release(o *liveObject, seq uint64, sample bool) {
 		s.liveN--
 	}
 	if p.stacksOn {
-		s := p.byStack.touch(o.stack)
+		s := p.byStack.touch(stack)
 		s.live -= o.size
 		s.liveBlock -= o.block
 		s.liveN--
