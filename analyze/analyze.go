@@ -222,12 +222,7 @@ type replay struct {
 	stacks            stackTable
 
 	// the allocator and os layers, split into their parts
-	pymallocCur, rawCur       int64
-	allocPeakParts            [2]int64
-	arenaCur, otherCur        int64
-	otherPeak                 int64
-	osPeakParts               [2]int64
-	arenaType                 int // index of "arena" in types, or -1
+	*lowerLayers              // the allocator and os layers: see lower.go
 	lastLowerAddr             uint64
 	lastLowerLayer            format.Layer
 	reallocBirth              uint64 // birth of the block a realloc_from ended
@@ -240,7 +235,6 @@ type replay struct {
 	lifes      []lifetimes    // per type, when the lifetimes report is on
 	sizes      [numSizeClasses]SizeClass
 	served     [3]Served
-	frag       *fragReplay
 }
 
 // Run replays the trace r to its end and returns its report. A trace cut
@@ -252,8 +246,8 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	}
 	total := r.NumBatches()
 	done := 0
-	err = prefetch(r, func(b *format.Batch) {
-		p.batch(b)
+	err = prefetch(r, p.lowerLayers.batch, func(b *format.Batch) {
+		p.upper(b)
 		done++
 		if opts.Progress != nil {
 			opts.Progress(done, total)
@@ -294,16 +288,15 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 		}
 	}
 	p := &replay{
-		opts:      opts,
-		want:      want,
-		types:     h.Types,
-		sites:     h.Sites,
-		live:      newLiveTable(),
-		byType:    tallies{t: make([]tally, len(h.Types))},
-		growth:    NewDownsampler(opts.Points),
-		setup:     h.Meta.SetupEvents,
-		untraced:  map[uint64]bool{},
-		arenaType: indexOf(h.Types, "arena"),
+		opts:        opts,
+		want:        want,
+		types:       h.Types,
+		sites:       h.Sites,
+		byType:      tallies{t: make([]tally, len(h.Types))},
+		growth:      NewDownsampler(opts.Points),
+		setup:       h.Meta.SetupEvents,
+		untraced:    map[uint64]bool{},
+		lowerLayers: &lowerLayers{arenaType: indexOf(h.Types, "arena"), maxAnoms: opts.MaxAnomalies},
 	}
 	p.sitesOn = want&(repPeak|repSites|repLifetimes|repLeaks) != 0
 	for _, t := range opts.Thresholds {
@@ -327,6 +320,9 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	if want&repLifetimes != 0 {
 		p.lifes = make([]lifetimes, len(h.Types))
 	}
+	// births are for the lifetimes report, call stacks for sites and leaks:
+	// without them, each live object is 24 bytes instead of 40
+	p.live = newLiveTableKeep(p.lifes != nil || p.stacksOn)
 	if want&repFragmentation != 0 {
 		p.frag = newFragReplay(h.Meta.Params, opts.Points)
 	}
@@ -346,7 +342,16 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	return p, nil
 }
 
+// batch replays b: its allocator and os layers, then the rest.
 func (p *replay) batch(b *format.Batch) {
+	p.lowerLayers.batch(b)
+	p.upper(b)
+}
+
+// upper replays the object layer and the interpreter's rows of b; the
+// allocator and os layers are lowerLayers', which Run replays on the
+// goroutine that decodes the batches.
+func (p *replay) upper(b *format.Batch) {
 	if p.events == 0 && b.Len() > 0 {
 		p.firstSeq = b.Seq[0]
 	}
@@ -355,63 +360,13 @@ func (p *replay) batch(b *format.Batch) {
 		switch b.Layer[i] {
 		case format.LayerObject:
 			p.object(b.Seq[i], op, b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
-		case format.LayerPymalloc:
-			p.allocator(b.Seq[i], op, b.Block[i], &p.pymallocCur)
-			if op == format.OpAlloc || op == format.OpReallocTo {
-				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], format.LayerPymalloc
+		case format.LayerPymalloc, format.LayerRaw:
+			if p.sizesOn && (op == format.OpAlloc || op == format.OpReallocTo) {
+				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], b.Layer[i]
 			}
-			if p.frag != nil {
-				p.frag.pymalloc(p, b.Seq[i], op, b.Size[i], b.Block[i], b.Addr[i])
-			}
-		case format.LayerRaw:
-			p.allocator(b.Seq[i], op, b.Block[i], &p.rawCur)
-			if op == format.OpAlloc || op == format.OpReallocTo {
-				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], format.LayerRaw
-			}
-		case format.LayerOS:
-			p.os(b.Seq[i], op, b.Type[i], b.Size[i], b.Addr[i])
 		case format.LayerInterp:
 			p.interp(b.Seq[i], op, b.Site[i])
 		}
-	}
-}
-
-func (p *replay) allocator(seq uint64, op format.Op, n int64, part *int64) {
-	switch op {
-	case format.OpAlloc, format.OpReallocTo:
-		p.cur[layerAllocator] += n
-		*part += n
-		if p.cur[layerAllocator] > p.peak[layerAllocator] {
-			p.peak[layerAllocator], p.peakAt[layerAllocator] = p.cur[layerAllocator], seq
-			p.allocPeakParts = [2]int64{p.pymallocCur, p.rawCur}
-		}
-	case format.OpFree, format.OpReallocFrom:
-		p.cur[layerAllocator] -= n
-		*part -= n
-	}
-}
-
-func (p *replay) os(seq uint64, op format.Op, typ uint16, n int64, addr uint64) {
-	part := &p.otherCur
-	arena := int(typ) == p.arenaType
-	if arena {
-		part = &p.arenaCur
-	}
-	switch op {
-	case format.OpAlloc, format.OpReallocTo:
-		p.cur[layerOS] += n
-		*part += n
-		p.otherPeak = max(p.otherPeak, p.otherCur)
-		if p.cur[layerOS] > p.peak[layerOS] {
-			p.peak[layerOS], p.peakAt[layerOS] = p.cur[layerOS], seq
-			p.osPeakParts = [2]int64{p.arenaCur, p.otherCur}
-		}
-	case format.OpFree, format.OpReallocFrom:
-		p.cur[layerOS] -= n
-		*part -= n
-	}
-	if p.frag != nil {
-		p.frag.os(p, seq, op, arena, n, addr)
 	}
 }
 
@@ -484,28 +439,29 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 	}
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
-		if po := p.live.get(addr); po != nil {
-			old := *po
+		if i, ok := p.live.find(addr); ok {
+			old, oldCold := *p.live.hot(i), p.live.coldAt(i)
 			p.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, p.types[old.typ])
 			if !old.skip {
-				p.release(&old, seq, false)
+				p.release(&old, oldCold.stack, seq, false)
 			}
 		}
-		o := liveObject{size: size, block: block, birth: seq, site: site, typ: typ}
+		o := liveHot{size: size, block: block, site: site, typ: typ}
+		c := liveCold{birth: seq}
 		if op == format.OpReallocTo && p.reallocOK {
-			o.birth = p.reallocBirth
+			c.birth = p.reallocBirth
 		}
 		p.reallocOK = false
 		p.lastAlloc, p.lastAllocOK = addr, true
 		o.skip = !p.match(typ, site)
 		if o.skip {
-			p.live.put(addr, o)
+			p.live.putHot(addr, o, c)
 			return
 		}
 		if p.stacksOn {
-			o.stack = p.stacks.leaf(p, site)
+			c.stack = p.stacks.leaf(p, site)
 		}
-		p.live.put(addr, o)
+		p.live.putHot(addr, o, c)
 		p.matched++
 		t := &p.byType.t[typ]
 		if op == format.OpAlloc {
@@ -525,7 +481,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			s.allocBlock += block
 		}
 		if p.stacksOn {
-			s := &p.byStack.t[o.stack]
+			s := &p.byStack.t[c.stack]
 			s.allocs++
 			s.allocBytes += size
 			s.allocBlock += block
@@ -533,23 +489,23 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		if p.sizesOn {
 			p.request(size, addr)
 		}
-		p.acquire(&o, seq)
+		p.acquire(&o, c.stack, seq)
 		p.growth.Add(seq, p.cur[layerObjects])
 	case format.OpFree, format.OpReallocFrom:
-		po := p.live.get(addr)
+		slot, ok := p.live.find(addr)
 		temp := op == format.OpFree && p.lastAllocOK && p.lastAlloc == addr
 		p.lastAllocOK = false
-		if po == nil {
+		if !ok {
 			p.notLive(seq, op, addr)
 			return
 		}
-		old := *po
-		p.live.del(addr)
+		old, oldCold := *p.live.hot(slot), p.live.coldAt(slot)
+		p.live.delAt(slot)
 		if op == format.OpFree {
 			p.recent[p.nRecent%recentFrees] = freed{addr, seq}
 			p.nRecent++
 		} else {
-			p.reallocBirth, p.reallocOK = old.birth, true
+			p.reallocBirth, p.reallocOK = oldCold.birth, true
 		}
 		if old.skip {
 			return
@@ -561,7 +517,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 				p.bySite.t[old.site].frees++
 			}
 			if p.lifes != nil && !old.parked {
-				p.lifetime(old.typ, seq-old.birth)
+				p.lifetime(old.typ, seq-oldCold.birth)
 			}
 			if temp && !old.parked {
 				p.temporary++
@@ -575,36 +531,36 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 					s.tempBytes += old.size
 				}
 				if p.stacksOn {
-					s := &p.byStack.t[old.stack]
+					s := &p.byStack.t[oldCold.stack]
 					s.temp++
 					s.tempBytes += old.size
 				}
 			}
 		}
-		p.release(&old, seq, op == format.OpFree)
+		p.release(&old, oldCold.stack, seq, op == format.OpFree)
 		if op == format.OpFree {
 			p.growth.Add(seq, p.cur[layerObjects])
 		}
 	case format.OpCache, format.OpReuse:
-		po := p.live.get(addr)
-		if po == nil {
+		slot, ok := p.live.find(addr)
+		if !ok {
 			p.notLive(seq, op, addr)
 			return
 		}
-		old := *po
+		h := p.live.hot(slot)
+		old, oldCold := *h, p.live.coldAt(slot)
 		if op == format.OpCache {
 			if !old.parked {
-				old.parked = true
+				h.parked = true
 				if !old.skip {
 					p.caches++
 					p.parked += old.size
 					p.parkedN++
 					if p.lifes != nil {
-						p.lifetime(old.typ, seq-old.birth)
+						p.lifetime(old.typ, seq-oldCold.birth)
 					}
 				}
 			}
-			*po = old
 			return
 		}
 		// reuse: a new object in the parked block, made here
@@ -612,12 +568,13 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		if !old.skip {
 			// the new object's acquire samples the type's curve at this
 			// event; the old type's, if it differs, is sampled here
-			p.release(&old, seq, skip || old.typ != typ)
+			p.release(&old, oldCold.stack, seq, skip || old.typ != typ)
 		}
-		o := liveObject{size: old.size, block: old.block, birth: seq, site: site, typ: typ, skip: skip}
+		o := liveHot{size: old.size, block: old.block, site: site, typ: typ, skip: skip}
+		c := liveCold{birth: seq}
 		if !skip {
 			if p.stacksOn {
-				o.stack = p.stacks.leaf(p, site)
+				c.stack = p.stacks.leaf(p, site)
 			}
 			p.reuses++
 			p.byType.t[typ].reuses++
@@ -632,9 +589,10 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 				c.Bytes += o.size
 				c.FreeList++
 			}
-			p.acquire(&o, seq)
+			p.acquire(&o, c.stack, seq)
 		}
-		*po = o
+		*h = o
+		p.live.setCold(slot, c)
 	}
 }
 
@@ -644,7 +602,7 @@ func (p *replay) match(typ uint16, site uint32) bool {
 }
 
 // acquire adds a live object's bytes to the object layer.
-func (p *replay) acquire(o *liveObject, seq uint64) {
+func (p *replay) acquire(o *liveHot, stack uint32, seq uint64) {
 	if p.atPeak && o.size <= 0 {
 		p.snapshot() // the peak stays where it was: keep its contents
 	}
@@ -660,7 +618,7 @@ func (p *replay) acquire(o *liveObject, seq uint64) {
 		s.liveN++
 	}
 	if p.stacksOn {
-		s := p.byStack.touch(o.stack)
+		s := p.byStack.touch(stack)
 		s.live += o.size
 		s.liveBlock += o.block
 		s.liveN++
@@ -677,7 +635,7 @@ func (p *replay) acquire(o *liveObject, seq uint64) {
 // release takes a live object's bytes off the object layer. sample is
 // false for the first half of a realloc, so that the curves do not show
 // a dip that tracemalloc never sees.
-func (p *replay) release(o *liveObject, seq uint64, sample bool) {
+func (p *replay) release(o *liveHot, stack uint32, seq uint64, sample bool) {
 	if p.atPeak {
 		p.snapshot()
 	}
@@ -697,7 +655,7 @@ func (p *replay) release(o *liveObject, seq uint64, sample bool) {
 		s.liveN--
 	}
 	if p.stacksOn {
-		s := p.byStack.touch(o.stack)
+		s := p.byStack.touch(stack)
 		s.live -= o.size
 		s.liveBlock -= o.block
 		s.liveN--

@@ -14,6 +14,7 @@ import (
 )
 
 func (p *replay) report(name string, h format.Header, truncated bool) *Report {
+	p.mergeLower()
 	if p.atPeak {
 		p.snapshot()
 	}

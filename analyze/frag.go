@@ -39,10 +39,10 @@ type fragReplay struct {
 	poolSize, poolOverhead, arenaSize int64
 	perArena                          int // pool slots per arena
 
-	pools   map[uint64]uint32 // pool address -> arena slot*perArena + pool number
+	pools   addrTable[uint32] // pool address -> arena slot*perArena + pool number
 	pool    []fragPool
 	arenas  []fragArena
-	arenaAt map[uint64]uint32 // arena address -> slot
+	arenaAt addrTable[uint32] // arena address -> slot
 	free    []uint32          // arena slots to reuse
 	// the pool of the last block: blocks come in runs from one pool
 	lastPool uint64
@@ -65,8 +65,8 @@ func newFragReplay(params string, points int) *fragReplay {
 		poolSize:     defaultPoolSize,
 		poolOverhead: defaultPoolOverhead,
 		arenaSize:    defaultArenaSize,
-		pools:        map[uint64]uint32{},
-		arenaAt:      map[uint64]uint32{},
+		pools:        newAddrTable[uint32](256),
+		arenaAt:      newAddrTable[uint32](64),
 		samples:      newFragSampler(points),
 	}
 	if cfg.PoolSize > 0 && cfg.PoolSize&(cfg.PoolSize-1) == 0 {
@@ -90,7 +90,7 @@ func (f *fragReplay) capacity(block int32) int32 {
 	return int32((f.poolSize - f.poolOverhead) / int64(block))
 }
 
-func (f *fragReplay) os(p *replay, seq uint64, op format.Op, arena bool, size int64, addr uint64) {
+func (f *fragReplay) os(p *lowerLayers, seq uint64, op format.Op, arena bool, size int64, addr uint64) {
 	if !arena {
 		return
 	}
@@ -105,8 +105,8 @@ func (f *fragReplay) os(p *replay, seq uint64, op format.Op, arena bool, size in
 	f.sample(seq)
 }
 
-func (f *fragReplay) mapArena(p *replay, seq uint64, addr uint64, size int64) {
-	if _, ok := f.arenaAt[addr]; ok {
+func (f *fragReplay) mapArena(p *lowerLayers, seq uint64, addr uint64, size int64) {
+	if f.arenaAt.get(addr) != nil {
 		p.anomaly(seq, "arena mapped at %#x, which is mapped already", addr)
 		f.unmapArena(p, seq, addr)
 	}
@@ -128,21 +128,22 @@ func (f *fragReplay) mapArena(p *replay, seq uint64, addr uint64, size int64) {
 	f.arenas[slot] = fragArena{addr: addr, size: size, firstPool: first, pools: n, live: true}
 	base := int(slot) * f.perArena
 	for k := 0; k < n; k++ {
-		f.pools[first+uint64(k)*ps] = uint32(base + k)
+		f.pools.put(first+uint64(k)*ps, uint32(base+k))
 		f.pool[base+k] = fragPool{}
 	}
-	f.arenaAt[addr] = slot
+	f.arenaAt.put(addr, slot)
 	f.mapped++
 	f.st.Arenas++
 	f.st.ArenaBytes += size
 }
 
-func (f *fragReplay) unmapArena(p *replay, seq uint64, addr uint64) {
-	slot, ok := f.arenaAt[addr]
-	if !ok {
+func (f *fragReplay) unmapArena(p *lowerLayers, seq uint64, addr uint64) {
+	sp := f.arenaAt.get(addr)
+	if sp == nil {
 		p.anomaly(seq, "arena unmapped at %#x, which is not mapped", addr)
 		return
 	}
+	slot := *sp
 	a := &f.arenas[slot]
 	if a.used > 0 {
 		p.anomaly(seq, "arena %#x unmapped with %d blocks in use", addr, a.used)
@@ -162,9 +163,9 @@ func (f *fragReplay) unmapArena(p *replay, seq uint64, addr uint64) {
 			f.st.PoolBytes -= f.poolSize
 			f.st.BlockBytes -= int64(pl.used) * int64(pl.block)
 		}
-		delete(f.pools, a.firstPool+uint64(k)*ps)
+		f.pools.del(a.firstPool + uint64(k)*ps)
 	}
-	delete(f.arenaAt, addr)
+	f.arenaAt.del(addr)
 	f.lastOK = false
 	f.st.Arenas--
 	f.st.ArenaBytes -= a.size
@@ -173,7 +174,7 @@ func (f *fragReplay) unmapArena(p *replay, seq uint64, addr uint64) {
 	f.unmapped++
 }
 
-func (f *fragReplay) pymalloc(p *replay, seq uint64, op format.Op, size, block int64, addr uint64) {
+func (f *fragReplay) pymalloc(p *lowerLayers, seq uint64, op format.Op, size, block int64, addr uint64) {
 	alloc := op == format.OpAlloc || op == format.OpReallocTo
 	if !alloc && op != format.OpFree && op != format.OpReallocFrom {
 		return
@@ -181,10 +182,12 @@ func (f *fragReplay) pymalloc(p *replay, seq uint64, op format.Op, size, block i
 	pa := addr &^ uint64(f.poolSize-1)
 	pi, ok := f.lastPI, f.lastOK && pa == f.lastPool
 	if !ok {
-		if pi, ok = f.pools[pa]; !ok {
+		pp := f.pools.get(pa)
+		if pp == nil {
 			p.anomaly(seq, "pymalloc %s of %#x, which is in no mapped arena", op, addr)
 			return
 		}
+		pi = *pp
 		f.lastPool, f.lastPI, f.lastOK = pa, pi, true
 	}
 	pl := &f.pool[pi]
@@ -280,10 +283,11 @@ func (f *fragReplay) held(p *replay) []HeldArena {
 		return []HeldArena{}
 	}
 	for addr, o := range p.live.all() {
-		pi, ok := f.pools[addr&^uint64(f.poolSize-1)]
-		if !ok {
+		pp := f.pools.get(addr &^ uint64(f.poolSize-1))
+		if pp == nil {
 			continue
 		}
+		pi := *pp
 		if j, ok := slots[uint32(int(pi)/f.perArena)]; ok && f.pool[pi].used > 0 {
 			out[j].Block, out[j].BlockSize = addr, o.block
 			out[j].Type, out[j].Site = p.types[o.typ], p.sites[o.site]
@@ -298,7 +302,7 @@ func (f *fragReplay) held(p *replay) []HeldArena {
 type fragSampler struct {
 	max     int // the most points
 	limit   int
-	width   uint64
+	shift   uint // a bucket's width is 1<<shift points
 	n       uint64
 	buckets []fragBucket
 	first   FragPoint
@@ -310,15 +314,34 @@ func newFragSampler(points int) *fragSampler {
 	if limit < 2 {
 		limit = 2
 	}
-	return &fragSampler{max: points, limit: limit, width: 1}
+	return &fragSampler{max: points, limit: limit}
 }
 
 func (d *fragSampler) add(p FragPoint) {
+	if i := d.n >> d.shift; i == uint64(len(d.buckets)-1) {
+		// the common case: a point in the last bucket
+		b := &d.buckets[i]
+		if p.ArenaBytes < b[0].ArenaBytes {
+			b[0] = p
+		}
+		if p.ArenaBytes > b[1].ArenaBytes {
+			b[1] = p
+		}
+		if p.BlockBytes < b[2].BlockBytes {
+			b[2] = p
+		}
+		if p.BlockBytes > b[3].BlockBytes {
+			b[3] = p
+		}
+		d.last = p
+		d.n++
+		return
+	}
 	if d.n == 0 {
 		d.first = p
 	}
 	d.last = p
-	i := d.n / d.width
+	i := d.n >> d.shift
 	if i >= uint64(d.limit) {
 		for j := 0; j < d.limit/2; j++ {
 			a := d.buckets[2*j]
@@ -326,8 +349,8 @@ func (d *fragSampler) add(p FragPoint) {
 			d.buckets[j] = a
 		}
 		d.buckets = d.buckets[:d.limit/2]
-		d.width *= 2
-		i = d.n / d.width
+		d.shift++
+		i = d.n >> d.shift
 	}
 	if i == uint64(len(d.buckets)) {
 		d.buckets = append(d.buckets, fragBucket{p, p, p, p})

@@ -7,9 +7,9 @@ package analyze
 // stays bounded however long the stream. The global peak is always kept
 // (it is its bucket's highest point), and so are the first and last samples.
 type Downsampler struct {
-	points  int // the most points Points returns
-	limit   int // buckets, even
-	width   uint64
+	points  int  // the most points Points returns
+	limit   int  // buckets, even
+	shift   uint // a bucket's width is 1<<shift samples
 	n       uint64
 	buckets []bucket
 	first   Point
@@ -31,17 +31,30 @@ func NewDownsampler(points int) *Downsampler {
 	if limit < 2 {
 		limit = 2
 	}
-	return &Downsampler{points: points, limit: limit, width: 1}
+	return &Downsampler{points: points, limit: limit}
 }
 
 // Add appends a sample; seq must grow.
 func (d *Downsampler) Add(seq uint64, bytes int64) {
 	p := Point{seq, bytes}
+	if i := d.n >> d.shift; i == uint64(len(d.buckets)-1) {
+		// the common case: a sample in the last bucket
+		b := &d.buckets[i]
+		if bytes < b.min.Bytes {
+			b.min = p
+		}
+		if bytes > b.max.Bytes {
+			b.max = p
+		}
+		d.last = p
+		d.n++
+		return
+	}
 	if d.n == 0 {
 		d.first = p
 	}
 	d.last = p
-	i := d.n / d.width
+	i := d.n >> d.shift
 	if i >= uint64(d.limit) {
 		for j := 0; j < d.limit/2; j++ {
 			a, b := d.buckets[2*j], d.buckets[2*j+1]
@@ -54,8 +67,8 @@ func (d *Downsampler) Add(seq uint64, bytes int64) {
 			d.buckets[j] = a
 		}
 		d.buckets = d.buckets[:d.limit/2]
-		d.width *= 2
-		i = d.n / d.width
+		d.shift++
+		i = d.n >> d.shift
 	}
 	if i == uint64(len(d.buckets)) {
 		d.buckets = append(d.buckets, bucket{p, p})

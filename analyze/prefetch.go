@@ -1,5 +1,6 @@
 // This file defines prefetch, which decodes the batches of a trace on a
-// goroutine of their own while the replay works on the one before.
+// goroutine of their own, and replays their allocator and os layers
+// there, while the replay of the object layer works on the one before.
 
 package analyze
 
@@ -10,16 +11,16 @@ import (
 	"github.com/heaptrace/heaptrace/format"
 )
 
-// prefetchDepth is the number of batches in flight: one being decoded, one
-// decoded and waiting, one being replayed. Memory stays at three batches
+// prefetchDepth is the number of batches in flight: one being decoded (and
+// pre'd), one waiting, one being used. Memory stays at three batches
 // whatever the trace's length.
 const prefetchDepth = 3
 
-// prefetch calls use with each batch of r, in order, while the batches
-// after it are decoded on another goroutine, at most two ahead. It returns
+// prefetch calls pre then use with each batch of r, in order: pre on the
+// goroutine that decodes the batches, at most two ahead of use. It returns
 // the reader's error, or nil at the end of the trace. A batch passed to use
 // is valid until use returns.
-func prefetch(r *format.Reader, use func(*format.Batch)) error {
+func prefetch(r *format.Reader, pre, use func(*format.Batch)) error {
 	free := make(chan *format.Batch, prefetchDepth)
 	for range prefetchDepth {
 		free <- new(format.Batch)
@@ -35,6 +36,7 @@ func prefetch(r *format.Reader, use func(*format.Batch)) error {
 				}
 				return
 			}
+			pre(b)
 			full <- b
 		}
 	}()

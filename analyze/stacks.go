@@ -16,7 +16,7 @@ type stackNode struct {
 // of its own site below the innermost open call.
 type stackTable struct {
 	nodes  []stackNode
-	index  map[uint64]uint32 // parent<<32 | site -> node
+	index  addrTable[uint32] // parent<<32 | site -> node
 	frames []uint32          // open calls, innermost last
 	// the last leaf looked up: allocations come in runs at one site
 	cTop, cSite, cLeaf uint32
@@ -24,7 +24,7 @@ type stackTable struct {
 }
 
 func newStackTable() stackTable {
-	return stackTable{nodes: []stackNode{{}}, index: map[uint64]uint32{}}
+	return stackTable{nodes: []stackNode{{}}, index: newAddrTable[uint32](64)}
 }
 
 func (s *stackTable) top() uint32 {
@@ -38,12 +38,12 @@ func (s *stackTable) top() uint32 {
 // and keeps the replay's per-stack tallies as long as the table.
 func (s *stackTable) intern(p *replay, parent, site uint32) uint32 {
 	k := uint64(parent)<<32 | uint64(site)
-	if id, ok := s.index[k]; ok {
-		return id
+	if id := s.index.get(k); id != nil {
+		return *id
 	}
 	id := uint32(len(s.nodes))
 	s.nodes = append(s.nodes, stackNode{parent, site})
-	s.index[k] = id
+	s.index.put(k, id)
 	p.byStack.t = append(p.byStack.t, tally{})
 	return id
 }
