@@ -16,7 +16,6 @@
 package format
 
 import (
-	"bytes"
 	"encoding/binary"
 	"io"
 	"unsafe"
@@ -25,7 +24,6 @@ import (
 	"github.com/pierrec/lz4/v4"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/ipc"
 )
 
 const batchLength = 0 // RecordBatch: length (long)
@@ -57,18 +55,20 @@ func fastSchema(s *arrow.Schema) bool {
 // fast path decodes; otherwise it leaves the message for Arrow's reader
 // and returns false.
 func (r *Reader) readFast(b *Batch) (bool, error) {
-	msg, err := r.msgs.Message()
+	meta, body, err := r.msgs.raw()
 	if err != nil {
 		// the error is kept: Arrow's reader meets it again
 		return false, nil
 	}
-	c, ok := r.fastColumns(msg)
+	c, ok := r.fastColumns(meta, body)
 	if !ok {
 		r.msgs.unread()
 		return false, nil
 	}
 	r.nFast++
-	return true, guard(func() error { return r.fillColumns(b, c, true) })
+	err = guard(func() error { return r.fillColumns(b, c, true) })
+	r.msgs.recycle()
+	return true, err
 }
 
 // fastCodec returns the codec of a BodyCompression table comp (codecLZ4Frame
@@ -133,7 +133,8 @@ func (r *Reader) decompress(codec, f int, p []byte, want int64) []byte {
 		if r.lz4 == nil {
 			r.lz4 = lz4.NewReader(nil)
 		}
-		r.lz4.Reset(bytes.NewReader(p))
+		r.lz4src.Reset(p)
+		r.lz4.Reset(&r.lz4src)
 		dst = resize(dst, int(want))
 		_, err = io.ReadFull(r.lz4, dst)
 	}
@@ -144,16 +145,16 @@ func (r *Reader) decompress(codec, f int, p []byte, want int64) []byte {
 	return dst
 }
 
-// fastColumns returns the columns of msg, pointing into its body, or false
-// when the fast path does not decode it.
-func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
-	if msg.Type() != ipc.MessageRecordBatch {
-		return nil, false
-	}
-	meta, body := r.msgs.meta, r.msgs.curBody
-	v := &fbVerifier{buf: meta} // verified when it was read
+// fastColumns returns the columns of the message with metadata meta and
+// body body, pointing into the body or the reader's memory, or false when
+// the fast path does not decode it.
+func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
+	v := fbVerifier{buf: meta} // verified when it was read
 	m, err := v.root()
 	if err != nil {
+		return nil, false
+	}
+	if p, err := v.field(m, messageHeaderType, 1); err != nil || p == 0 || meta[p] != headerRecordBatch {
 		return nil, false
 	}
 	h, ok, err := v.subtable(m, messageHeader)
@@ -164,7 +165,7 @@ func (r *Reader) fastColumns(msg *ipc.Message) (*batchColumns, bool) {
 	if comp, ok, err := v.subtable(h, batchCompression); err != nil {
 		return nil, false
 	} else if ok {
-		if codec = r.fastCodec(v, comp); codec < 0 {
+		if codec = r.fastCodec(&v, comp); codec < 0 {
 			return nil, false
 		}
 	}

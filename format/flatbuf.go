@@ -25,6 +25,7 @@ import (
 const (
 	messageHeaderType = 1 // Message: header_type (ubyte)
 	messageHeader     = 2 // Message: header (union)
+	messageBodyLength = 3 // Message: bodyLength (long)
 	messageMetadata   = 4 // Message: custom_metadata [KeyValue]
 
 	headerSchema          = 1 // MessageHeader union: Schema

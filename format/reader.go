@@ -3,6 +3,7 @@
 package format
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -56,6 +57,7 @@ type Reader struct {
 	fast    batchColumns  // the columns of the batch the fast path decodes
 	zstd    *zstd.Decoder // the fast path's, made on first use
 	lz4     *lz4.Reader
+	lz4src  bytes.Reader
 	scratch [][]byte // per field: the fast path's decompressed buffer
 	nFast   int      // batches the fast path decoded, for tests
 	closed  bool

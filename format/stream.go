@@ -56,10 +56,12 @@ type messageReader struct {
 	mem       memory.Allocator
 	strict    bool
 
-	msg      *ipc.Message // the current message, released by the next call
+	msg      *ipc.Message // the current message as Arrow's, made on demand; released by the next call
 	body     []byte       // the memory of the current message's body
 	meta     []byte       // the current message's metadata
 	curBody  []byte       // the current message's body
+	spare    []byte       // metadata memory that no one refers to any more
+	prefix   [8]byte      // a message's first bytes: the marker and the metadata's length
 	again    bool         // Message returns the current message again (unread)
 	eof      bool         // the data has ended
 	refCount int64
@@ -80,41 +82,70 @@ func newMessageReader(r io.Reader, size int64, mem memory.Allocator, strict bool
 // Message returns the next message, or io.EOF at the end of the data. The
 // message is valid until the next call.
 func (m *messageReader) Message() (*ipc.Message, error) {
+	if err := m.advance(); err != nil {
+		return nil, err
+	}
+	if m.msg == nil {
+		m.msg = ipc.NewMessage(memory.NewBufferBytes(m.meta), memory.NewBufferBytes(m.curBody))
+	}
+	return m.msg, nil
+}
+
+// raw is Message without Arrow's Message: the next message's metadata and
+// body, valid until the next call. The reader's fast path reads batches so,
+// making no garbage per batch.
+func (m *messageReader) raw() (meta, body []byte, err error) {
+	if err := m.advance(); err != nil {
+		return nil, nil, err
+	}
+	return m.meta, m.curBody, nil
+}
+
+// advance moves to the next message, unless unread asked for the current
+// one again.
+func (m *messageReader) advance() error {
 	if m.again {
 		m.again = false
-		return m.msg, nil
+		return nil
 	}
 	if m.msg != nil {
 		m.msg.Release()
 		m.msg = nil
-		m.meta, m.curBody = nil, nil
 	}
+	m.meta, m.curBody = nil, nil
 	if m.err != nil || m.cut {
-		return nil, m.end()
+		return m.end()
 	}
 	if m.eof {
-		return nil, io.EOF
+		return io.EOF
 	}
-	msg, err := m.next()
-	if err != nil {
+	if err := m.next(); err != nil {
 		if err == io.EOF {
 			m.eof = true
-			return nil, io.EOF
+			return io.EOF
 		}
 		if errors.Is(err, errCutShort) && !m.strict {
 			m.cut = true
 		} else {
 			m.err = err
 		}
-		return nil, m.end()
+		return m.end()
 	}
-	m.msg = msg
-	return msg, nil
+	return nil
 }
 
-// unread makes the next call of Message return the message the last one
-// returned, which must have been a message.
+// unread makes the next call of Message or raw return the message the last
+// one returned, which must have been a message.
 func (m *messageReader) unread() { m.again = true }
+
+// recycle says that the current message's metadata was read by the fast
+// path alone, so that no Arrow structure refers to it: the next message
+// may reuse its memory.
+func (m *messageReader) recycle() {
+	if m.msg == nil {
+		m.spare = m.meta
+	}
+}
 
 // end returns what Message returns once the data has ended.
 func (m *messageReader) end() error {
@@ -124,55 +155,63 @@ func (m *messageReader) end() error {
 	return io.EOF
 }
 
-func (m *messageReader) next() (*ipc.Message, error) {
+// next reads the next message into m.meta and m.curBody.
+func (m *messageReader) next() error {
 	if m.remaining == 0 {
-		return nil, io.EOF
+		return io.EOF
 	}
-	var prefix [8]byte
+	prefix := m.prefix[:]
 	if m.remaining < 4 {
-		return nil, fmt.Errorf("%w: %d bytes left", errCutShort, m.remaining)
+		return fmt.Errorf("%w: %d bytes left", errCutShort, m.remaining)
 	}
 	if err := m.read(prefix[:4]); err != nil {
-		return nil, err
+		return err
 	}
 	switch binary.LittleEndian.Uint32(prefix[:4]) {
 	case 0:
-		return nil, io.EOF // an old-style end-of-stream marker
+		return io.EOF // an old-style end-of-stream marker
 	case contMarker:
 	default:
-		return nil, fmt.Errorf("%w: bytes %x are not a message", errCutShort, prefix[:4])
+		return fmt.Errorf("%w: bytes %x are not a message", errCutShort, prefix[:4])
 	}
 	if m.remaining < 4 {
-		return nil, fmt.Errorf("%w: %d bytes left", errCutShort, m.remaining)
+		return fmt.Errorf("%w: %d bytes left", errCutShort, m.remaining)
 	}
 	if err := m.read(prefix[4:]); err != nil {
-		return nil, err
+		return err
 	}
 	metaLen := int64(int32(binary.LittleEndian.Uint32(prefix[4:])))
 	switch {
 	case metaLen == 0:
-		return nil, io.EOF // the end-of-stream marker
+		return io.EOF // the end-of-stream marker
 	case metaLen < 0 || metaLen > maxMetadata:
-		return nil, fmt.Errorf("message metadata length %d", metaLen)
+		return fmt.Errorf("message metadata length %d", metaLen)
 	case metaLen > m.remaining:
-		return nil, fmt.Errorf("%w: message metadata of %d bytes, %d left", errCutShort, metaLen, m.remaining)
+		return fmt.Errorf("%w: message metadata of %d bytes, %d left", errCutShort, metaLen, m.remaining)
 	}
-	meta := make([]byte, metaLen)
+	// Arrow's structures may refer to a message's metadata as long as
+	// they live, so it is new memory unless the fast path recycled it
+	meta := m.spare
+	m.spare = nil
+	if int64(cap(meta)) < metaLen {
+		meta = make([]byte, metaLen)
+	}
+	meta = meta[:metaLen]
 	if err := m.read(meta); err != nil {
-		return nil, err
+		return err
 	}
 	if err := verifyMessage(meta); err != nil {
-		return nil, fmt.Errorf("message metadata: %w", err)
+		return fmt.Errorf("message metadata: %w", err)
 	}
 	bodyLen, err := messageBodyLen(meta)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	switch {
 	case bodyLen < 0:
-		return nil, fmt.Errorf("message body length %d", bodyLen)
+		return fmt.Errorf("message body length %d", bodyLen)
 	case bodyLen > m.remaining:
-		return nil, fmt.Errorf("%w: message body of %d bytes, %d left", errCutShort, bodyLen, m.remaining)
+		return fmt.Errorf("%w: message body of %d bytes, %d left", errCutShort, bodyLen, m.remaining)
 	}
 	// One body buffer serves every message: Arrow copies (or
 	// decompresses) each buffer of a message out of its body while
@@ -184,10 +223,10 @@ func (m *messageReader) next() (*ipc.Message, error) {
 	}
 	body := m.body[:bodyLen]
 	if err := m.read(body); err != nil {
-		return nil, err
+		return err
 	}
 	m.meta, m.curBody = meta, body
-	return ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(body)), nil
+	return nil
 }
 
 // read fills p from the range.
@@ -202,14 +241,16 @@ func (m *messageReader) read(p []byte) error {
 
 // messageBodyLen returns the body length that message metadata states.
 func messageBodyLen(meta []byte) (n int64, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("message metadata: %v", p)
-		}
-	}()
-	msg := ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(nil))
-	defer msg.Release()
-	return msg.BodyLen(), nil
+	v := fbVerifier{buf: meta}
+	m, err := v.root()
+	if err != nil {
+		return 0, fmt.Errorf("message metadata: %w", err)
+	}
+	p, err := v.field(m, messageBodyLength, 8)
+	if err != nil || p == 0 {
+		return 0, err // no field: no body
+	}
+	return int64(binary.LittleEndian.Uint64(meta[p:])), nil
 }
 
 // Retain and Release count the references to the reader, as
