@@ -20,10 +20,9 @@ import (
 	"io"
 	"unsafe"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
-
-	"github.com/apache/arrow/go/v15/arrow"
 )
 
 const batchLength = 0 // RecordBatch: length (long)
@@ -198,7 +197,9 @@ func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
 		off, size := int64(binary.LittleEndian.Uint64(buf)), int64(binary.LittleEndian.Uint64(buf[8:]))
 		want := n * int64(width)
 		if codec >= 0 {
-			if off < 0 || size < 0 || off > int64(len(body)) || size > int64(len(body))-off {
+			// off is aligned, so the bytes of a buffer stored as is
+			// (length -1) are too
+			if off < 0 || off%8 != 0 || size < 0 || off > int64(len(body)) || size > int64(len(body))-off {
 				return nil
 			}
 			return r.decompress(codec, f, body[off:off+size], want)

@@ -199,8 +199,8 @@ func (e *ipcWriter) writeBatch(dict int64, n int, cols []ipcColumn) error {
 			codec = codecLZ4Frame
 		}
 		fb.StartObject(2)
-		fb.PrependInt8Slot(0, codec, -1) // codec; -1 forces the default in
-		fb.PrependInt8Slot(1, 0, -1)     // method: BUFFER
+		fb.PrependInt8Slot(0, codec, -1) // codec; written even when LZ4_FRAME, the default
+		fb.PrependInt8Slot(1, 0, -1)     // method: BUFFER, likewise
 		compression = fb.EndObject()
 	}
 	fb.StartObject(5)
@@ -320,7 +320,7 @@ func (e *ipcWriter) buildSchema(fb *flatbuffers.Builder) flatbuffers.UOffsetT {
 		}
 		fb.StartObject(7)
 		fb.PrependUOffsetTSlot(fieldName, name, 0)
-		fb.PrependBoolSlot(1, f.Nullable, true) // nullable, written even when false
+		fb.PrependBoolSlot(1, f.Nullable, false) // nullable
 		fb.PrependByteSlot(2, typeType, 0)
 		fb.PrependUOffsetTSlot(fieldType, typ, 0)
 		if dict != 0 {

@@ -37,8 +37,8 @@ func WithBatchSize(n int) Option {
 // WithFlushInterval writes the current batch, full or not, once this much
 // time has passed since the last write (checked every 4096 events), so a
 // recording killed outright loses at most an interval's events and the
-// batch being written. The
-// default is DefaultFlushInterval (1s); 0 writes only full batches.
+// batch being written. The default is DefaultFlushInterval (1s); 0 writes
+// only full batches.
 func WithFlushInterval(d time.Duration) Option {
 	return func(c *config) { c.flushInterval = d }
 }
@@ -51,6 +51,7 @@ func WithCompression(c format.Compression) Option {
 
 // A Recorder is a model.Observer that writes every event it observes to a
 // trace. It is not safe for concurrent use, which model.Heap does not need.
+// Its writing goroutine ends with Close, which every Recorder needs.
 type Recorder struct {
 	w         *format.Writer
 	batch     *format.Batch      // the batch being filled
