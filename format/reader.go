@@ -252,6 +252,11 @@ func (r *Reader) Header() Header {
 // or -1 when the file has no footer (it was cut short).
 func (r *Reader) NumBatches() int { return r.numBatches }
 
+// Compression returns how the trace's first record batch is compressed
+// (None when it has none yet): what a copy of the trace, such as Repair's,
+// keeps by default.
+func (r *Reader) Compression() Compression { return r.msgs.codec }
+
 // Truncated reports whether the file has no sound footer, so that it was
 // read as a stream up to its last complete batch. It is known from the
 // start and final once Next has returned io.EOF.

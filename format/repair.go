@@ -17,13 +17,15 @@ type RepairResult struct {
 }
 
 // Repair copies every complete batch of the trace r into a new, properly
-// closed trace written to w, with the same header and compression opts.
+// closed trace written to w, with the same header and, unless opts say
+// otherwise, the same compression.
 // A trace cut short (a crash, a kill) thus becomes a complete file that
 // any Arrow file reader opens; a complete trace is copied as it is. The
 // batches after the first undecodable one are lost, as they are to any
 // reader.
 func Repair(w io.WriteSeeker, r *Reader, opts ...WriterOption) (RepairResult, error) {
 	var res RepairResult
+	opts = append([]WriterOption{WithCompression(r.Compression())}, opts...)
 	fw, err := NewWriter(w, r.Header(), opts...)
 	if err != nil {
 		return res, fmt.Errorf("format: repair %s: %w", r.name, err)

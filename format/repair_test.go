@@ -48,3 +48,40 @@ func TestRepair(t *testing.T) {
 		}
 	}
 }
+
+// TestRepairKeepsCompression repairs a cut-short trace of each compression:
+// the copy is compressed as the input was, unless an option says otherwise.
+func TestRepairKeepsCompression(t *testing.T) {
+	h, events := workedExample()
+	batches := []*Batch{events.slice(0, 3), events.slice(3, 6), events.slice(6, events.Len())}
+	for _, c := range []Compression{None, LZ4, Zstd} {
+		t.Run(c.String(), func(t *testing.T) {
+			data := writeTrace(t, h, batches, WithCompression(c))
+			data = data[:len(data)-len(data)/5] // no footer, the last batch cut
+			r, err := NewReader(bytes.NewReader(data), "trace.arrow")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if got := r.Compression(); got != c {
+				t.Errorf("Compression() = %v, want %v", got, c)
+			}
+			var out memFile
+			res, err := Repair(&out, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Truncated || res.Batches == 0 {
+				t.Errorf("Repair = %+v, want a cut-short input with batches kept", res)
+			}
+			copied, err := NewReader(bytes.NewReader(out.buf), "repaired.arrow")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer copied.Close()
+			if got := copied.Compression(); got != c {
+				t.Errorf("the repaired trace is %v, want %v", got, c)
+			}
+		})
+	}
+}

@@ -62,6 +62,8 @@ type messageReader struct {
 	curBody  []byte       // the current message's body
 	spare    []byte       // metadata memory that no one refers to any more
 	prefix   [8]byte      // a message's first bytes: the marker and the metadata's length
+	codec    Compression  // of the first record batch
+	sawBatch bool         // a record batch has been read, so codec is known
 	again    bool         // Message returns the current message again (unread)
 	eof      bool         // the data has ended
 	refCount int64
@@ -203,6 +205,9 @@ func (m *messageReader) next() error {
 	if err := verifyMessage(meta); err != nil {
 		return fmt.Errorf("message metadata: %w", err)
 	}
+	if !m.sawBatch {
+		m.codec, m.sawBatch = recordBatchCodec(meta)
+	}
 	bodyLen, err := messageBodyLen(meta)
 	if err != nil {
 		return err
@@ -251,6 +256,31 @@ func messageBodyLen(meta []byte) (n int64, err error) {
 		return 0, err // no field: no body
 	}
 	return int64(binary.LittleEndian.Uint64(meta[p:])), nil
+}
+
+// recordBatchCodec returns the compression of the record batch whose
+// (verified) metadata is meta, and whether it is a record batch.
+func recordBatchCodec(meta []byte) (Compression, bool) {
+	v := fbVerifier{buf: meta}
+	m, err := v.root()
+	if err != nil {
+		return None, false
+	}
+	if p, err := v.field(m, messageHeaderType, 1); err != nil || p == 0 || meta[p] != headerRecordBatch {
+		return None, false
+	}
+	h, ok, err := v.subtable(m, messageHeader)
+	if err != nil || !ok {
+		return None, false
+	}
+	comp, ok, err := v.subtable(h, batchCompression)
+	if err != nil || !ok {
+		return None, true
+	}
+	if p, err := v.field(comp, 0, 1); err == nil && p != 0 && int8(meta[p]) == codecZstd {
+		return Zstd, true
+	}
+	return LZ4, true // LZ4_FRAME, the field's default
 }
 
 // Retain and Release count the references to the reader, as
