@@ -94,20 +94,18 @@ func compare(ctx context.Context, ip *cpython.Interpreter, missing, script strin
 			return nil, err
 		}
 	}
-	stop := make(chan struct{})
+	// stop is closed by the goroutine alone: closing it here as well, when
+	// the context ended just as the run did, closed it twice (a panic)
+	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		select {
 		case <-ctx.Done():
 			close(stop)
-		case <-stop:
+		case <-done:
 		}
 	}()
 	mod, err := Measure(p, python.Options{Stop: stop}, profile, cfg)
-	select {
-	case <-stop:
-	default:
-		close(stop)
-	}
+	close(done)
 	if err != nil {
 		return nil, err
 	}
