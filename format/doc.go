@@ -190,5 +190,6 @@
 // of four kinds to test with errors.Is: ErrNotArrow, ErrNotTrace,
 // ErrVersion and ErrCorrupt. No input makes a reader panic: damaged files
 // are checked before Arrow decodes them, and the memory decoding may take
-// is bounded.
+// is bounded: a compressed buffer must decode to exactly its column's
+// bytes, and decoding stops there (TestHostileFramesBounded).
 package format

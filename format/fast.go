@@ -1,22 +1,26 @@
-// This file defines the reader's fast path: record batches without
-// compression are decoded here, straight from the message body into the
-// Batch, instead of through Arrow's reader.
+// This file defines the reader's fast path: record batches, compressed or
+// not, are decoded here, straight from the message body (or one decoder
+// kept per reader) into the Batch, instead of through Arrow's reader.
 //
 // Arrow v15's reader copies each buffer out of the message body into a
-// buffer of its own, cleared first, and allocates a record per batch:
-// for a trace, which is all fixed-width columns, that is most of the
-// cost of reading. A batch qualifies for the fast path when the schema
-// holds fixed-width columns only (each one node and two buffers), the
-// message is a record batch without compression, and every node and
-// buffer is where the Batch's columns need it; anything else (the first
-// batch with its dictionaries, a dictionary batch, a compressed batch,
-// a batch whose layout is odd) goes to Arrow as before, so Arrow's checks
-// and errors stay those of every odd file.
+// buffer of its own, cleared first, allocates a record per batch and, for
+// a compressed batch, a new decoder: for a trace, which is all fixed-width
+// columns, that is most of the cost of reading. A batch qualifies for the
+// fast path when the schema holds fixed-width columns only (each one node
+// and two buffers), the message is a record batch, uncompressed or
+// compressed by buffer with LZ4 frames or zstd, and every node and buffer
+// is where the Batch's columns need it, each decoding to exactly its
+// column's bytes; anything else (the first batch with its dictionaries, a
+// dictionary batch, a batch whose layout is odd, a frame that does not
+// decode to its column) goes to Arrow as before, so Arrow's checks and
+// errors stay those of every odd file. Decoding stops at the first column
+// that fails, and keeps no memory for it.
 
 package format
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
 	"unsafe"
 
@@ -59,7 +63,15 @@ func (r *Reader) readFast(b *Batch) (bool, error) {
 		// the error is kept: Arrow's reader meets it again
 		return false, nil
 	}
-	c, ok := r.fastColumns(meta, body)
+	var (
+		c  *batchColumns
+		ok bool
+	)
+	// the codecs are other people's code: a panic in one is a damaged
+	// file, which Arrow's path then reports
+	if guard(func() error { c, ok = r.fastColumns(meta, body); return nil }) != nil {
+		ok = false
+	}
 	if !ok {
 		r.msgs.unread()
 		return false, nil
@@ -116,33 +128,72 @@ func (r *Reader) decompress(codec, f int, p []byte, want int64) []byte {
 	for len(r.scratch) <= f {
 		r.scratch = append(r.scratch, nil)
 	}
-	dst := r.scratch[f][:0]
-	var err error
+	var (
+		dst []byte
+		err error
+	)
 	if codec == codecZstd {
-		if r.zstd == nil {
-			if r.zstd, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(8*MaxBatchLen)); err != nil {
-				return nil
-			}
-		}
-		if cap(dst) < int(want) {
-			dst = make([]byte, 0, want)
-		}
-		dst, err = r.zstd.DecodeAll(p, dst)
+		dst, err = r.unzstd(r.scratch[f], p, want)
 	} else {
-		if r.lz4 == nil {
-			r.lz4 = lz4.NewReader(nil)
-		}
-		r.lz4src.Reset(p)
-		r.lz4.Reset(&r.lz4src)
-		dst = resize(dst, int(want))
-		_, err = io.ReadFull(r.lz4, dst)
+		dst, err = r.unlz4(r.scratch[f], p, want)
 	}
-	r.scratch[f] = dst
 	if err != nil || int64(len(dst)) != want {
+		// a damaged or hostile frame: keep none of what it made
+		r.scratch[f] = nil
 		return nil
 	}
+	r.scratch[f] = dst
 	return dst
 }
+
+// unzstd decodes the zstd frame p, which must hold want bytes, into dst's
+// memory if it is large enough. A frame that states its size must state
+// want, and decoding stops at want bytes, so a small frame cannot make
+// the reader allocate more than its column's size.
+func (r *Reader) unzstd(dst, p []byte, want int64) ([]byte, error) {
+	var h zstd.Header
+	if err := h.Decode(p); err != nil {
+		return nil, err
+	}
+	if h.HasFCS && h.FrameContentSize != uint64(want) {
+		return nil, errFrameSize
+	}
+	if r.zstd == nil {
+		var err error
+		r.zstd, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecodeAllCapLimit(true),
+			zstd.WithDecoderMaxMemory(8*MaxBatchLen))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(cap(dst)) < want {
+		dst = make([]byte, 0, want)
+	}
+	return r.zstd.DecodeAll(p, dst[:0:want])
+}
+
+// unlz4 decodes the LZ4 frame p, which must hold want bytes, into dst's
+// memory if it is large enough. LZ4 expands a block at most about 255
+// times, so a frame too short for want is refused before anything is
+// allocated.
+func (r *Reader) unlz4(dst, p []byte, want int64) ([]byte, error) {
+	if want > 256*int64(len(p))+1024 {
+		return nil, errFrameSize
+	}
+	if r.lz4 == nil {
+		r.lz4 = lz4.NewReader(nil)
+	}
+	r.lz4src.Reset(p)
+	r.lz4.Reset(&r.lz4src)
+	dst = resize(dst, int(want))
+	if _, err := io.ReadFull(r.lz4, dst); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+// errFrameSize is a compressed buffer that cannot hold its column.
+var errFrameSize = errors.New("a compressed buffer whose size is not its column's")
 
 // fastColumns returns the columns of the message with metadata meta and
 // body body, pointing into the body or the reader's memory, or false when
@@ -209,28 +260,32 @@ func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
 		}
 		return body[off : off+want]
 	}
-	c := &r.fast
-	var seq []byte
-	if r.seqCol != noColumn {
-		if seq = col(r.seqCol, 8); n > 0 && seq == nil {
+	// the columns one by one, stopping at the first that fails
+	var cols [numColumns + 1][]byte // seq (version 1) last
+	fields := [numColumns + 1]struct{ field, width int }{
+		colOp: {r.cols[colOp], 1}, colLayer: {r.cols[colLayer], 1}, colType: {r.cols[colType], 2},
+		colSize: {r.cols[colSize], 8}, colBlock: {r.cols[colBlock], 8}, colAddr: {r.cols[colAddr], 8},
+		colSite: {r.cols[colSite], 4}, numColumns: {r.seqCol, 8},
+	}
+	for i, f := range fields {
+		if f.field == noColumn || n == 0 {
+			continue
+		}
+		if cols[i] = col(f.field, f.width); cols[i] == nil {
 			return nil, false
 		}
 	}
-	op, layer, typ := col(r.cols[colOp], 1), col(r.cols[colLayer], 1), col(r.cols[colType], 2)
-	size, block, addr, site := col(r.cols[colSize], 8), col(r.cols[colBlock], 8), col(r.cols[colAddr], 8), col(r.cols[colSite], 4)
-	if n > 0 && (op == nil || layer == nil || typ == nil || size == nil || block == nil || addr == nil || site == nil) {
-		return nil, false
-	}
+	c := &r.fast
 	*c = batchColumns{
 		n:      int(n),
-		seq:    view[uint64](seq),
-		ops:    view[int8](op),
-		layers: view[int8](layer),
-		types:  view[int16](typ),
-		size:   view[int64](size),
-		block:  view[int64](block),
-		addr:   view[uint64](addr),
-		sites:  view[int32](site),
+		seq:    view[uint64](cols[numColumns]),
+		ops:    view[int8](cols[colOp]),
+		layers: view[int8](cols[colLayer]),
+		types:  view[int16](cols[colType]),
+		size:   view[int64](cols[colSize]),
+		block:  view[int64](cols[colBlock]),
+		addr:   view[uint64](cols[colAddr]),
+		sites:  view[int32](cols[colSite]),
 	}
 	return c, true
 }

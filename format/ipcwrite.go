@@ -169,6 +169,13 @@ func (e *ipcWriter) writeBatch(dict int64, n int, cols []ipcColumn) error {
 			return err
 		}
 	}
+	return e.writeBody(dict, n, len(cols), bufs)
+}
+
+// writeBody writes a record batch (or the dictionary batch of id dict, when
+// dict is not -1) of n rows in ncols columns whose buffers, as stored, are
+// bufs: each column's validity bitmap, then its values.
+func (e *ipcWriter) writeBody(dict int64, n, ncols int, bufs [][]byte) error {
 	fb := e.fb
 	fb.Reset()
 	var bodyLen int64
@@ -185,13 +192,13 @@ func (e *ipcWriter) writeBatch(dict int64, n int, cols []ipcColumn) error {
 		fb.PrependInt64(offs[i])
 	}
 	buffers := fb.EndVector(len(bufs))
-	fb.StartVector(16, len(cols), 8)
-	for range cols {
+	fb.StartVector(16, ncols, 8)
+	for range ncols {
 		fb.Prep(8, 16)
 		fb.PrependInt64(0) // null_count
 		fb.PrependInt64(int64(n))
 	}
-	nodes := fb.EndVector(len(cols))
+	nodes := fb.EndVector(ncols)
 	var compression flatbuffers.UOffsetT
 	if e.codec != None {
 		codec := int8(codecZstd)

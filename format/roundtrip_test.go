@@ -155,6 +155,9 @@ func TestArrowReadsTrace(t *testing.T) {
 // up. (LZ4 is left out: pierrec/lz4's frame reader allocates about 20 small
 // objects per frame.)
 func TestNextAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	rng := rand.New(rand.NewSource(5))
 	const n, batches = 512, 200
 	all := synthetic(1, n*batches, rng)
