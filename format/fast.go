@@ -200,15 +200,8 @@ var errFrameSize = errors.New("a compressed buffer whose size is not its column'
 // the fast path does not decode it.
 func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
 	v := fbVerifier{buf: meta} // verified when it was read
-	m, err := v.root()
-	if err != nil {
-		return nil, false
-	}
-	if p, err := v.field(m, messageHeaderType, 1); err != nil || p == 0 || meta[p] != headerRecordBatch {
-		return nil, false
-	}
-	h, ok, err := v.subtable(m, messageHeader)
-	if err != nil || !ok {
+	h, ok := v.recordBatchOf()
+	if !ok {
 		return nil, false
 	}
 	codec := -1 // none

@@ -337,3 +337,17 @@ func verifyFooter(buf []byte) (batches int, err error) {
 	n, _, err := v.vector(f, footerRecordBatches, sizeBlock)
 	return n, err
 }
+
+// recordBatchOf returns the RecordBatch table of the message whose verified
+// metadata v reads, or false when the message is not a record batch.
+func (v *fbVerifier) recordBatchOf() (fbTable, bool) {
+	m, err := v.root()
+	if err != nil {
+		return fbTable{}, false
+	}
+	if p, err := v.field(m, messageHeaderType, 1); err != nil || p == 0 || v.buf[p] != headerRecordBatch {
+		return fbTable{}, false
+	}
+	h, ok, err := v.subtable(m, messageHeader)
+	return h, err == nil && ok
+}

@@ -262,15 +262,8 @@ func messageBodyLen(meta []byte) (n int64, err error) {
 // (verified) metadata is meta, and whether it is a record batch.
 func recordBatchCodec(meta []byte) (Compression, bool) {
 	v := fbVerifier{buf: meta}
-	m, err := v.root()
-	if err != nil {
-		return None, false
-	}
-	if p, err := v.field(m, messageHeaderType, 1); err != nil || p == 0 || meta[p] != headerRecordBatch {
-		return None, false
-	}
-	h, ok, err := v.subtable(m, messageHeader)
-	if err != nil || !ok {
+	h, ok := v.recordBatchOf()
+	if !ok {
 		return None, false
 	}
 	comp, ok, err := v.subtable(h, batchCompression)
