@@ -58,7 +58,7 @@ func exportCmd(t *testing.T, args ...string) {
 	}
 }
 
-// analyzeJSON is what the export tests read of analyze --json.
+// analyzeJSON is what the tests read of analyze --json.
 type analyzeJSON struct {
 	Events     uint64 `json:"events"`
 	PeakBytes  int64  `json:"peak_bytes"`
@@ -72,6 +72,10 @@ type analyzeJSON struct {
 		PeakLiveBytes  int64  `json:"peak_live_bytes"`
 		FinalLiveBytes int64  `json:"final_live_bytes"`
 	} `json:"by_type"`
+	Growth []struct {
+		Seq   uint64 `json:"seq"`
+		Bytes int64  `json:"bytes"`
+	} `json:"growth"`
 	Reports struct {
 		Summary struct {
 			AllocBytes int64 `json:"alloc_bytes"`

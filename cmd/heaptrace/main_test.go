@@ -45,31 +45,7 @@ func TestAnalyzeJSONAgreesWithRawTotals(t *testing.T) {
 	for _, w := range []string{"list-growth", "dict-churn", "leaky-cache", "fragmentation", "big-strings"} {
 		t.Run(w, func(t *testing.T) {
 			path := record(t, w, "3000")
-			code, out, errOut := heaptrace(t, "analyze", "--json", path)
-			if code != 0 {
-				t.Fatalf("analyze: exit %d: %s", code, errOut)
-			}
-			var rep struct {
-				Events     uint64 `json:"events"`
-				PeakBytes  int64  `json:"peak_bytes"`
-				PeakSeq    uint64 `json:"peak_seq"`
-				FinalBytes int64  `json:"final_bytes"`
-				ByType     []struct {
-					Type           string `json:"type"`
-					Allocs         int64  `json:"allocs"`
-					Frees          int64  `json:"frees"`
-					AllocBytes     int64  `json:"alloc_bytes"`
-					PeakLiveBytes  int64  `json:"peak_live_bytes"`
-					FinalLiveBytes int64  `json:"final_live_bytes"`
-				} `json:"by_type"`
-				Growth []struct {
-					Seq   uint64 `json:"seq"`
-					Bytes int64  `json:"bytes"`
-				} `json:"growth"`
-			}
-			if err := json.Unmarshal([]byte(out), &rep); err != nil {
-				t.Fatalf("%v\n%s", err, out)
-			}
+			rep := analyzeTrace(t, path)
 			r, err := format.Open(path)
 			if err != nil {
 				t.Fatal(err)
