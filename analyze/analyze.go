@@ -142,6 +142,15 @@ type tallies struct {
 	dirty []uint32
 }
 
+// at returns the tally of i, growing the table to hold it: the call
+// stacks' table is interned on another goroutine, and grows as it goes.
+func (ts *tallies) at(i uint32) *tally {
+	if int(i) >= len(ts.t) {
+		ts.t = append(ts.t, make([]tally, int(i)+1-len(ts.t))...)
+	}
+	return &ts.t[i]
+}
+
 func (ts *tallies) touch(i uint32) *tally {
 	t := &ts.t[i]
 	if !t.dirty {
@@ -185,7 +194,6 @@ type replay struct {
 	types []string
 	sites []string
 
-	live                    liveTable
 	byType                  tallies
 	cur                     [numLayers]int64
 	peak                    [numLayers]int64
@@ -196,37 +204,21 @@ type replay struct {
 	caches, reuses          int64
 	allocBytes              int64
 	events, firstSeq        uint64
-	calls, collections      int64
-	depth, maxDepth         int
 	growth                  *Downsampler
-	anoms                   []Anomaly
-	nAnoms                  int
-	recent                  [recentFrees]freed
-	nRecent                 int
+	matched                 int64 // allocations that pass the filters
 
-	// setup is the number of set-up events; untraced holds the live
-	// object-layer allocations they made, which tracemalloc-comparable
-	// figures ignore (format.Meta.SetupEvents).
-	setup    uint64
-	untraced map[uint64]bool
+	// per site and call stack, when a report needs them
+	sitesOn bool
+	sizesOn bool // the sizes report: requests by size class and server
+	bySite  tallies
+	byStack tallies
 
-	// filters: nil when there is none
-	typeOK, siteOK []bool
-	matched        int64
+	*lowerLayers            // the allocator and os layers: see lower.go
+	*objectTable            // the live objects and call stacks: see objects.go
+	res          []resolved // batch's records, when it replays on one goroutine
 
-	// sites and call stacks, when a report needs them
-	sitesOn, stacksOn bool
-	sizesOn           bool // the sizes report: requests by size class and server
-	bySite            tallies
-	byStack           tallies
-	stacks            stackTable
-
-	// the allocator and os layers, split into their parts
-	*lowerLayers              // the allocator and os layers: see lower.go
 	lastLowerAddr             uint64
 	lastLowerLayer            format.Layer
-	reallocBirth              uint64 // birth of the block a realloc_from ended
-	reallocOK                 bool
 	lastAlloc                 uint64 // the address of the last object-layer allocation...
 	lastAllocOK               bool   // ...if no free or other allocation came after it
 	temporary, temporaryBytes int64
@@ -246,8 +238,8 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	}
 	total := r.NumBatches()
 	done := 0
-	err = prefetch(r, p.lowerLayers.batch, func(b *format.Batch) {
-		p.upper(b)
+	err = pipeline(r, p.lowerLayers.batch, p.objectTable.batch, func(b *format.Batch, res []resolved) {
+		p.upper(b, res)
 		done++
 		if opts.Progress != nil {
 			opts.Progress(done, total)
@@ -294,9 +286,13 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 		sites:       h.Sites,
 		byType:      tallies{t: make([]tally, len(h.Types))},
 		growth:      NewDownsampler(opts.Points),
-		setup:       h.Meta.SetupEvents,
-		untraced:    map[uint64]bool{},
 		lowerLayers: &lowerLayers{arenaType: indexOf(h.Types, "arena"), maxAnoms: opts.MaxAnomalies},
+		objectTable: &objectTable{
+			types:    h.Types,
+			maxAnoms: opts.MaxAnomalies,
+			setup:    h.Meta.SetupEvents,
+			untraced: map[uint64]bool{},
+		},
 	}
 	p.sitesOn = want&(repPeak|repSites|repLifetimes|repLeaks) != 0
 	for _, t := range opts.Thresholds {
@@ -312,7 +308,7 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	}
 	if p.stacksOn {
 		p.stacks = newStackTable()
-		p.byStack.t = make([]tally, 1, 64)
+		p.byStack.t = make([]tally, 1, 64) // grown by at as stacks appear
 	}
 	if want&repGrowth != 0 {
 		p.typeGrowth = make([]*Downsampler, len(h.Types))
@@ -342,126 +338,56 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	return p, nil
 }
 
-// batch replays b: its allocator and os layers, then the rest.
+// batch replays b on one goroutine: its allocator and os layers, its
+// object table, then the counting.
 func (p *replay) batch(b *format.Batch) {
 	p.lowerLayers.batch(b)
-	p.upper(b)
+	p.res = p.objectTable.batch(b, p.res)
+	p.upper(b, p.res)
 }
 
-// upper replays the object layer and the interpreter's rows of b; the
-// allocator and os layers are lowerLayers', which Run replays on the
-// goroutine that decodes the batches.
-func (p *replay) upper(b *format.Batch) {
+// upper counts the object-layer rows of b, given res, the object table's
+// resolved record of each, in order; Run calls it on a goroutine of its
+// own, after the object table's.
+func (p *replay) upper(b *format.Batch, res []resolved) {
 	if p.events == 0 && b.Len() > 0 {
 		p.firstSeq = b.Seq[0]
 	}
 	p.events += uint64(b.Len())
+	k := 0
 	for i, op := range b.Op {
 		switch b.Layer[i] {
 		case format.LayerObject:
-			p.object(b.Seq[i], op, b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+			p.object(&res[k], b.Seq[i], op, b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+			k++
 		case format.LayerPymalloc, format.LayerRaw:
 			if p.sizesOn && (op == format.OpAlloc || op == format.OpReallocTo) {
 				p.lastLowerAddr, p.lastLowerLayer = b.Addr[i], b.Layer[i]
 			}
-		case format.LayerInterp:
-			p.interp(b.Seq[i], op, b.Site[i])
 		}
 	}
 }
 
-func (p *replay) interp(seq uint64, op format.Op, site uint32) {
-	switch op {
-	case format.OpCall:
-		p.calls++
-		p.depth++
-		p.maxDepth = max(p.maxDepth, p.depth)
-		if p.stacksOn {
-			p.stacks.push(p, site)
-		}
-	case format.OpReturn:
-		if p.depth == 0 {
-			p.anomaly(seq, "return without a call")
-			return
-		}
-		p.depth--
-		if p.stacksOn {
-			p.stacks.pop()
-		}
-	case format.OpCollect:
-		p.collections++
-	}
-}
-
-func (p *replay) anomaly(seq uint64, format string, args ...any) {
-	p.nAnoms++
-	if len(p.anoms) < p.opts.MaxAnomalies {
-		p.anoms = append(p.anoms, Anomaly{seq, fmt.Sprintf(format, args...)})
-	}
-}
-
-// notLive reports an op on an address that holds no live allocation,
-// telling a second free from an address never allocated when the first
-// free is recent enough to be remembered.
-func (p *replay) notLive(seq uint64, op format.Op, addr uint64) {
-	if len(p.anoms) >= p.opts.MaxAnomalies {
-		p.nAnoms++ // counted, not listed: no need to tell which
+// object counts one object-layer row, r being what the object table
+// found of it.
+func (p *replay) object(r *resolved, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
+	switch r.kind {
+	case rowIgnored:
 		return
-	}
-	for i := p.nRecent - 1; i >= 0 && i >= p.nRecent-recentFrees; i-- {
-		if f := p.recent[i%recentFrees]; f.addr == addr {
-			p.anomaly(seq, "%s of %#x, which was freed already at event #%d", op, addr, f.seq)
-			return
-		}
-	}
-	p.anomaly(seq, "%s of %#x, which is not allocated", op, addr)
-}
-
-func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
-	if seq <= p.setup {
-		switch op {
-		case format.OpAlloc, format.OpReallocTo:
-			p.untraced[addr] = true
-		case format.OpFree, format.OpReallocFrom:
-			delete(p.untraced, addr)
-		}
+	case rowUntracedFree:
+		p.lastAllocOK = false
 		return
-	}
-	if len(p.untraced) > 0 && p.untraced[addr] {
-		switch op {
-		case format.OpFree, format.OpReallocFrom:
-			delete(p.untraced, addr) // untraced: counts nothing
-			p.lastAllocOK = false
-			return
-		case format.OpCache, format.OpReuse:
-			return
-		}
 	}
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
-		if i, ok := p.live.find(addr); ok {
-			old, oldCold := *p.live.hot(i), p.live.coldAt(i)
-			p.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, p.types[old.typ])
-			if !old.skip {
-				p.release(&old, oldCold.stack, seq, false)
-			}
+		if r.kind == rowReplaced && !r.old.skip {
+			p.release(&r.old, r.oldStack, seq, false)
 		}
-		o := liveHot{size: size, block: block, site: site, typ: typ}
-		c := liveCold{birth: seq}
-		if op == format.OpReallocTo && p.reallocOK {
-			c.birth = p.reallocBirth
-		}
-		p.reallocOK = false
 		p.lastAlloc, p.lastAllocOK = addr, true
-		o.skip = !p.match(typ, site)
-		if o.skip {
-			p.live.putHot(addr, o, c)
+		if r.skip {
 			return
 		}
-		if p.stacksOn {
-			c.stack = p.stacks.leaf(p, site)
-		}
-		p.live.putHot(addr, o, c)
+		o := liveHot{size: size, block: block, site: site, typ: typ}
 		p.matched++
 		t := &p.byType.t[typ]
 		if op == format.OpAlloc {
@@ -481,7 +407,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 			s.allocBlock += block
 		}
 		if p.stacksOn {
-			s := &p.byStack.t[c.stack]
+			s := p.byStack.at(r.stack)
 			s.allocs++
 			s.allocBytes += size
 			s.allocBlock += block
@@ -489,27 +415,15 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 		if p.sizesOn {
 			p.request(size, addr)
 		}
-		p.acquire(&o, c.stack, seq)
+		p.acquire(&o, r.stack, seq)
 		p.growth.Add(seq, p.cur[layerObjects])
 	case format.OpFree, format.OpReallocFrom:
-		slot, ok := p.live.find(addr)
 		temp := op == format.OpFree && p.lastAllocOK && p.lastAlloc == addr
 		p.lastAllocOK = false
-		if !ok {
-			p.notLive(seq, op, addr)
+		if r.kind == rowMissing || r.old.skip {
 			return
 		}
-		old, oldCold := *p.live.hot(slot), p.live.coldAt(slot)
-		p.live.delAt(slot)
-		if op == format.OpFree {
-			p.recent[p.nRecent%recentFrees] = freed{addr, seq}
-			p.nRecent++
-		} else {
-			p.reallocBirth, p.reallocOK = oldCold.birth, true
-		}
-		if old.skip {
-			return
-		}
+		old := &r.old
 		if op == format.OpFree {
 			p.frees++
 			p.byType.t[old.typ].frees++
@@ -517,7 +431,7 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 				p.bySite.t[old.site].frees++
 			}
 			if p.lifes != nil && !old.parked {
-				p.lifetime(old.typ, seq-oldCold.birth)
+				p.lifetime(old.typ, seq-r.oldBirth)
 			}
 			if temp && !old.parked {
 				p.temporary++
@@ -531,74 +445,59 @@ func (p *replay) object(seq uint64, op format.Op, typ uint16, size, block int64,
 					s.tempBytes += old.size
 				}
 				if p.stacksOn {
-					s := &p.byStack.t[oldCold.stack]
+					s := &p.byStack.t[r.oldStack]
 					s.temp++
 					s.tempBytes += old.size
 				}
 			}
 		}
-		p.release(&old, oldCold.stack, seq, op == format.OpFree)
+		p.release(old, r.oldStack, seq, op == format.OpFree)
 		if op == format.OpFree {
 			p.growth.Add(seq, p.cur[layerObjects])
 		}
-	case format.OpCache, format.OpReuse:
-		slot, ok := p.live.find(addr)
-		if !ok {
-			p.notLive(seq, op, addr)
+	case format.OpCache:
+		if r.kind == rowMissing || r.old.parked || r.old.skip {
 			return
 		}
-		h := p.live.hot(slot)
-		old, oldCold := *h, p.live.coldAt(slot)
-		if op == format.OpCache {
-			if !old.parked {
-				h.parked = true
-				if !old.skip {
-					p.caches++
-					p.parked += old.size
-					p.parkedN++
-					if p.lifes != nil {
-						p.lifetime(old.typ, seq-oldCold.birth)
-					}
-				}
-			}
+		p.caches++
+		p.parked += r.old.size
+		p.parkedN++
+		if p.lifes != nil {
+			p.lifetime(r.old.typ, seq-r.oldBirth)
+		}
+	case format.OpReuse:
+		if r.kind == rowMissing {
 			return
 		}
-		// reuse: a new object in the parked block, made here
-		skip := !p.match(typ, site)
+		// a new object in the parked block, made here
+		old := &r.old
 		if !old.skip {
 			// the new object's acquire samples the type's curve at this
 			// event; the old type's, if it differs, is sampled here
-			p.release(&old, oldCold.stack, seq, skip || old.typ != typ)
+			p.release(old, r.oldStack, seq, r.skip || old.typ != typ)
 		}
-		o := liveHot{size: old.size, block: old.block, site: site, typ: typ, skip: skip}
-		c := liveCold{birth: seq}
-		if !skip {
-			if p.stacksOn {
-				c.stack = p.stacks.leaf(p, site)
-			}
-			p.reuses++
-			p.byType.t[typ].reuses++
-			if p.sitesOn {
-				p.bySite.t[site].reuses++
-			}
-			if p.sizesOn {
-				p.served[servedFreeList].Requests++
-				p.served[servedFreeList].Bytes += o.size
-				c := &p.sizes[sizeClassOf(o.size)]
-				c.Requests++
-				c.Bytes += o.size
-				c.FreeList++
-			}
-			p.acquire(&o, c.stack, seq)
+		if r.skip {
+			return
 		}
-		*h = o
-		p.live.setCold(slot, c)
+		o := liveHot{size: old.size, block: old.block, site: site, typ: typ}
+		p.reuses++
+		p.byType.t[typ].reuses++
+		if p.sitesOn {
+			p.bySite.t[site].reuses++
+		}
+		if p.stacksOn {
+			p.byStack.at(r.stack)
+		}
+		if p.sizesOn {
+			p.served[servedFreeList].Requests++
+			p.served[servedFreeList].Bytes += o.size
+			c := &p.sizes[sizeClassOf(o.size)]
+			c.Requests++
+			c.Bytes += o.size
+			c.FreeList++
+		}
+		p.acquire(&o, r.stack, seq)
 	}
-}
-
-// match reports whether an allocation of typ at site passes the filters.
-func (p *replay) match(typ uint16, site uint32) bool {
-	return (p.typeOK == nil || p.typeOK[typ]) && (p.siteOK == nil || p.siteOK[site])
 }
 
 // acquire adds a live object's bytes to the object layer.

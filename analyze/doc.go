@@ -44,12 +44,19 @@
 // birth and call stack are kept apart, and only when the lifetimes, sites
 // or leaks report needs them.
 //
-// Run replays on two goroutines: one decodes the batches and replays
-// their allocator and os layers (and the fragmentation report, which
-// follows pymalloc's blocks into the os layer's arenas), which depend on
-// nothing above them; the other replays the object layer and the
-// interpreter's rows of the batch before. Each keeps its own anomalies,
-// merged in event order at the end.
+// Run replays in a pipeline of three goroutines, a batch at a time. The
+// first decodes the batches and replays their allocator and os layers
+// (and the fragmentation report, which follows pymalloc's blocks into the
+// os layer's arenas), which depend on nothing above them. The second is
+// the object table (objects.go): it keeps the live objects and the call
+// stacks, and for each object-layer row writes down the object the row
+// ended, parked or replaced (a resolved record). The third counts: it
+// walks the rows with their resolved records, in order, and keeps the
+// tallies, the peaks and the curves, with no lookup by address. Each
+// stage keeps its own anomalies, merged in event order at the end. The
+// split is where the work divides evenly: the table's lookups are cache
+// misses, the counting is arithmetic on small tables, and on two cores
+// the three stages keep both busy.
 //
 // The live bytes per type, site and stack "at the peak" are snapshots
 // taken lazily: the peak is known only once the heap shrinks, so the

@@ -7,7 +7,11 @@
 
 package analyze
 
-import "iter"
+import (
+	"iter"
+
+	"github.com/heaptrace/heaptrace/format"
+)
 
 // addrEntry is one slot of an addrTable; key 0 marks an empty slot (the
 // value of key 0, if any, is kept aside).
@@ -201,6 +205,7 @@ type liveTable struct {
 	zeroCold liveCold
 
 	scratch liveObject // get's
+	touched uint64     // touch's loads, kept so that they are made
 }
 
 const liveMinSlots = 1 << 10
@@ -413,4 +418,25 @@ func (t *liveTable) all() iter.Seq2[uint64, liveObject] {
 			}
 		}
 	}
+}
+
+// touch loads the home slot of each object-layer address, so that the
+// lookups that follow find them in the cache.
+func (t *liveTable) touch(layers []format.Layer, addrs []uint64) {
+	var sum uint64
+	if t.cold == nil {
+		for i, l := range layers {
+			if l == format.LayerObject {
+				sum += t.slots[t.home(addrs[i])].key
+			}
+		}
+	} else {
+		for i, l := range layers {
+			if l == format.LayerObject {
+				h := t.home(addrs[i])
+				sum += t.slots[h].key + t.cold[h].birth
+			}
+		}
+	}
+	t.touched += sum
 }

@@ -1,6 +1,7 @@
-// This file defines prefetch, which decodes the batches of a trace on a
-// goroutine of their own, and replays their allocator and os layers
-// there, while the replay of the object layer works on the one before.
+// This file defines pipeline, which replays a trace in three stages, each
+// on a goroutine of its own, a batch at a time: decoding the batches and
+// replaying their allocator and os layers; the object table (the live
+// objects, looked up by address); and the counting of the object layer.
 
 package analyze
 
@@ -11,38 +12,55 @@ import (
 	"github.com/heaptrace/heaptrace/format"
 )
 
-// prefetchDepth is the number of batches in flight: one being decoded (and
-// pre'd), one waiting, one being used. Memory stays at three batches
-// whatever the trace's length.
-const prefetchDepth = 3
+// pipelineDepth is the number of batches in flight: one in each stage,
+// and one waiting between each two. Memory stays at these batches (and
+// their resolved records) whatever the trace's length.
+const pipelineDepth = 5
 
-// prefetch calls pre then use with each batch of r, in order: pre on the
-// goroutine that decodes the batches, at most two ahead of use. It returns
-// the reader's error, or nil at the end of the trace. A batch passed to use
-// is valid until use returns.
-func prefetch(r *format.Reader, pre, use func(*format.Batch)) error {
-	free := make(chan *format.Batch, prefetchDepth)
-	for range prefetchDepth {
-		free <- new(format.Batch)
+// staged is a batch on its way through the pipeline, with the object
+// table's resolved records of its object-layer rows.
+type staged struct {
+	b   format.Batch
+	res []resolved
+}
+
+// pipeline calls lower, table and count with each batch of r, in order:
+// lower on the goroutine that decodes the batches, table on a second, and
+// count on the caller's, each at most a few batches ahead of the next. It
+// returns the reader's error, or nil at the end of the trace. The batch
+// and records passed to count are valid until count returns.
+func pipeline(r *format.Reader, lower func(*format.Batch), table func(*format.Batch, []resolved) []resolved,
+	count func(*format.Batch, []resolved)) error {
+	free := make(chan *staged, pipelineDepth)
+	for range pipelineDepth {
+		free <- new(staged)
 	}
-	full := make(chan *format.Batch, prefetchDepth-1)
-	var err error // the reader's, set before full is closed
+	decoded := make(chan *staged, pipelineDepth)
+	full := make(chan *staged, pipelineDepth)
+	var err error // the reader's, set before decoded is closed
 	go func() {
-		defer close(full)
-		for b := range free {
-			if e := r.Next(b); e != nil {
+		defer close(decoded)
+		for s := range free {
+			if e := r.Next(&s.b); e != nil {
 				if !errors.Is(e, io.EOF) {
 					err = e
 				}
 				return
 			}
-			pre(b)
-			full <- b
+			lower(&s.b)
+			decoded <- s
 		}
 	}()
-	for b := range full {
-		use(b)
-		free <- b
+	go func() {
+		defer close(full)
+		for s := range decoded {
+			s.res = table(&s.b, s.res)
+			full <- s
+		}
+	}()
+	for s := range full {
+		count(&s.b, s.res)
+		free <- s
 	}
 	close(free)
 	return err

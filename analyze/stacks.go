@@ -34,9 +34,8 @@ func (s *stackTable) top() uint32 {
 	return s.frames[len(s.frames)-1]
 }
 
-// intern returns the node of site below parent, making it if it is new,
-// and keeps the replay's per-stack tallies as long as the table.
-func (s *stackTable) intern(p *replay, parent, site uint32) uint32 {
+// intern returns the node of site below parent, making it if it is new.
+func (s *stackTable) intern(parent, site uint32) uint32 {
 	k := uint64(parent)<<32 | uint64(site)
 	if id := s.index.get(k); id != nil {
 		return *id
@@ -44,12 +43,11 @@ func (s *stackTable) intern(p *replay, parent, site uint32) uint32 {
 	id := uint32(len(s.nodes))
 	s.nodes = append(s.nodes, stackNode{parent, site})
 	s.index.put(k, id)
-	p.byStack.t = append(p.byStack.t, tally{})
 	return id
 }
 
-func (s *stackTable) push(p *replay, site uint32) {
-	s.frames = append(s.frames, s.intern(p, s.top(), site))
+func (s *stackTable) push(site uint32) {
+	s.frames = append(s.frames, s.intern(s.top(), site))
 }
 
 func (s *stackTable) pop() {
@@ -59,12 +57,12 @@ func (s *stackTable) pop() {
 }
 
 // leaf returns the stack of an event at site.
-func (s *stackTable) leaf(p *replay, site uint32) uint32 {
+func (s *stackTable) leaf(site uint32) uint32 {
 	top := s.top()
 	if s.cOK && s.cTop == top && s.cSite == site {
 		return s.cLeaf
 	}
-	l := s.intern(p, top, site)
+	l := s.intern(top, site)
 	s.cTop, s.cSite, s.cLeaf, s.cOK = top, site, l, true
 	return l
 }

@@ -1,0 +1,244 @@
+// This file defines objectTable, the first half of the object layer's
+// replay: the live objects, keyed by address, and the interpreter's call
+// stacks. For each object-layer row it finds the object the row ends,
+// parks or replaces, and writes it down (a resolved record) for the
+// second half, the counting in analyze.go, which then needs no lookup.
+// Run gives each half a goroutine of its own.
+
+package analyze
+
+import (
+	"fmt"
+
+	"github.com/heaptrace/heaptrace/format"
+)
+
+// rowKind is what the object table did with one object-layer row.
+type rowKind uint8
+
+const (
+	rowIgnored      rowKind = iota // a set-up event, or an untraced object parked or reused: counts nothing
+	rowUntracedFree                // the free of an untraced object: counts nothing, but ends a temporary run
+	rowMissing                     // the row names an address that holds no object (an anomaly)
+	rowNew                         // an allocation at a free address
+	rowReplaced                    // an allocation over a live object (an anomaly): old is the object replaced
+	rowEnded                       // a free or realloc_from: old is the object that ended
+	rowParked                      // a cache: old is the object as it was before
+	rowReused                      // a reuse: old is the object parked in the block
+)
+
+// resolved is what the object table found for one object-layer row: the
+// object the row ended, parked or replaced, as it was, and the call stack
+// of the object the row made.
+type resolved struct {
+	old      liveHot
+	oldBirth uint64
+	oldStack uint32
+	stack    uint32 // the new object's call stack (0 when no report needs it)
+	kind     rowKind
+	skip     bool // the new object is left out by the filters
+}
+
+// objectTable is the state of the object table's replay. It is allocated
+// apart from replay, with padding, so that the two goroutines never write
+// to one cache line.
+type objectTable struct {
+	_ [64]byte
+
+	types    []string
+	maxAnoms int
+
+	live liveTable
+
+	// setup is the number of set-up events; untraced holds the live
+	// object-layer allocations they made, which tracemalloc-comparable
+	// figures ignore (format.Meta.SetupEvents).
+	setup    uint64
+	untraced map[uint64]bool
+
+	// filters: nil when there is none
+	typeOK, siteOK []bool
+
+	stacksOn bool
+	stacks   stackTable
+
+	reallocBirth uint64 // birth of the block a realloc_from ended
+	reallocOK    bool
+
+	calls, collections int64
+	depth, maxDepth    int
+
+	anoms   []Anomaly
+	nAnoms  int
+	recent  [recentFrees]freed
+	nRecent int
+
+	_ [64]byte
+}
+
+// touchAhead is how many rows' live-table slots batch loads before it
+// replays them: the loads are independent, so their cache misses overlap
+// instead of coming one at a time. It is worth a quarter of the replay's
+// time on a table larger than the caches.
+const touchAhead = 32
+
+// batch replays the object-layer and interpreter rows of b, and returns
+// res holding one resolved record per object-layer row, in order.
+func (t *objectTable) batch(b *format.Batch, res []resolved) []resolved {
+	res = res[:0]
+	for start := 0; start < len(b.Op); start += touchAhead {
+		end := min(start+touchAhead, len(b.Op))
+		t.live.touch(b.Layer[start:end], b.Addr[start:end])
+		for i := start; i < end; i++ {
+			switch b.Layer[i] {
+			case format.LayerObject:
+				res = append(res, resolved{})
+				t.object(&res[len(res)-1], b.Seq[i], b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+			case format.LayerInterp:
+				t.interp(b.Seq[i], b.Op[i], b.Site[i])
+			}
+		}
+	}
+	return res
+}
+
+func (t *objectTable) interp(seq uint64, op format.Op, site uint32) {
+	switch op {
+	case format.OpCall:
+		t.calls++
+		t.depth++
+		t.maxDepth = max(t.maxDepth, t.depth)
+		if t.stacksOn {
+			t.stacks.push(site)
+		}
+	case format.OpReturn:
+		if t.depth == 0 {
+			t.anomaly(seq, "return without a call")
+			return
+		}
+		t.depth--
+		if t.stacksOn {
+			t.stacks.pop()
+		}
+	case format.OpCollect:
+		t.collections++
+	}
+}
+
+func (t *objectTable) anomaly(seq uint64, format string, args ...any) {
+	t.nAnoms++
+	if len(t.anoms) < t.maxAnoms {
+		t.anoms = append(t.anoms, Anomaly{seq, fmt.Sprintf(format, args...)})
+	}
+}
+
+// notLive reports an op on an address that holds no live allocation,
+// telling a second free from an address never allocated when the first
+// free is recent enough to be remembered.
+func (t *objectTable) notLive(seq uint64, op format.Op, addr uint64) {
+	if len(t.anoms) >= t.maxAnoms {
+		t.nAnoms++ // counted, not listed: no need to tell which
+		return
+	}
+	for i := t.nRecent - 1; i >= 0 && i >= t.nRecent-recentFrees; i-- {
+		if f := t.recent[i%recentFrees]; f.addr == addr {
+			t.anomaly(seq, "%s of %#x, which was freed already at event #%d", op, addr, f.seq)
+			return
+		}
+	}
+	t.anomaly(seq, "%s of %#x, which is not allocated", op, addr)
+}
+
+// match reports whether an allocation of typ at site passes the filters.
+func (t *objectTable) match(typ uint16, site uint32) bool {
+	return (t.typeOK == nil || t.typeOK[typ]) && (t.siteOK == nil || t.siteOK[site])
+}
+
+// object replays one object-layer row on the live objects, and writes
+// into r what the counting needs to know of it.
+func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
+	if seq <= t.setup {
+		switch op {
+		case format.OpAlloc, format.OpReallocTo:
+			t.untraced[addr] = true
+		case format.OpFree, format.OpReallocFrom:
+			delete(t.untraced, addr)
+		}
+		r.kind = rowIgnored
+		return
+	}
+	if len(t.untraced) > 0 && t.untraced[addr] {
+		switch op {
+		case format.OpFree, format.OpReallocFrom:
+			delete(t.untraced, addr) // untraced: counts nothing
+			r.kind = rowUntracedFree
+			return
+		case format.OpCache, format.OpReuse:
+			r.kind = rowIgnored
+			return
+		}
+	}
+	switch op {
+	case format.OpAlloc, format.OpReallocTo:
+		r.kind = rowNew
+		if i, ok := t.live.find(addr); ok {
+			old, oldCold := *t.live.hot(i), t.live.coldAt(i)
+			t.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, t.types[old.typ])
+			r.kind, r.old, r.oldBirth, r.oldStack = rowReplaced, old, oldCold.birth, oldCold.stack
+		}
+		o := liveHot{size: size, block: block, site: site, typ: typ}
+		c := liveCold{birth: seq}
+		if op == format.OpReallocTo && t.reallocOK {
+			c.birth = t.reallocBirth
+		}
+		t.reallocOK = false
+		o.skip = !t.match(typ, site)
+		r.skip = o.skip
+		if !o.skip && t.stacksOn {
+			c.stack = t.stacks.leaf(site)
+			r.stack = c.stack
+		}
+		t.live.putHot(addr, o, c)
+	case format.OpFree, format.OpReallocFrom:
+		slot, ok := t.live.find(addr)
+		if !ok {
+			t.notLive(seq, op, addr)
+			r.kind = rowMissing
+			return
+		}
+		old, oldCold := *t.live.hot(slot), t.live.coldAt(slot)
+		t.live.delAt(slot)
+		if op == format.OpFree {
+			t.recent[t.nRecent%recentFrees] = freed{addr, seq}
+			t.nRecent++
+		} else {
+			t.reallocBirth, t.reallocOK = oldCold.birth, true
+		}
+		r.kind, r.old, r.oldBirth, r.oldStack = rowEnded, old, oldCold.birth, oldCold.stack
+	case format.OpCache, format.OpReuse:
+		slot, ok := t.live.find(addr)
+		if !ok {
+			t.notLive(seq, op, addr)
+			r.kind = rowMissing
+			return
+		}
+		h := t.live.hot(slot)
+		oldCold := t.live.coldAt(slot)
+		r.old, r.oldBirth, r.oldStack = *h, oldCold.birth, oldCold.stack
+		if op == format.OpCache {
+			r.kind = rowParked
+			h.parked = true
+			return
+		}
+		// reuse: a new object in the parked block, made here
+		r.kind = rowReused
+		o := liveHot{size: h.size, block: h.block, site: site, typ: typ, skip: !t.match(typ, site)}
+		c := liveCold{birth: seq}
+		if !o.skip && t.stacksOn {
+			c.stack = t.stacks.leaf(site)
+		}
+		r.skip, r.stack = o.skip, c.stack
+		*h = o
+		t.live.setCold(slot, c)
+	}
+}
