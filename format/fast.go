@@ -69,7 +69,7 @@ func (r *Reader) readFast(b *Batch) (bool, error) {
 	)
 	// the codecs are other people's code: a panic in one is a damaged
 	// file, which Arrow's path then reports
-	if guard(func() error { c, ok = r.fastColumns(meta, body); return nil }) != nil {
+	if guard(func() error { c, ok = r.fastColumns(meta, body, b); return nil }) != nil {
 		ok = false
 	}
 	if !ok {
@@ -77,7 +77,9 @@ func (r *Reader) readFast(b *Batch) (bool, error) {
 		return false, nil
 	}
 	r.nFast++
-	err = guard(func() error { return r.fillColumns(b, c, true) })
+	// a compressed batch's 8-byte columns were decoded into b's memory;
+	// an uncompressed one's are in the body, which the next message reuses
+	err = guard(func() error { return r.fillColumns(b, c, !c.inBatch) })
 	r.msgs.recycle()
 	return true, err
 }
@@ -103,11 +105,12 @@ func (r *Reader) fastCodec(v *fbVerifier, comp fbTable) int {
 }
 
 // decompress returns the want bytes that the compressed buffer p of field
-// f holds, decoded into memory the reader keeps for that field, or nil
-// when p is not exactly that (Arrow's path then reports what is wrong).
-// p is an int64 length, then a frame; a length of -1 means the bytes
-// follow as they are.
-func (r *Reader) decompress(codec, f int, p []byte, want int64) []byte {
+// f holds, decoded into dst if it is not nil (memory of the Batch being
+// filled, of want bytes) or else into memory the reader keeps for that
+// field, or nil when p is not exactly that (Arrow's path then reports
+// what is wrong). p is an int64 length, then a frame; a length of -1
+// means the bytes follow as they are.
+func (r *Reader) decompress(codec, f int, p []byte, want int64, dst []byte) []byte {
 	if want == 0 {
 		return nil
 	}
@@ -120,29 +123,37 @@ func (r *Reader) decompress(codec, f int, p []byte, want int64) []byte {
 		if int64(len(p)) < want {
 			return nil
 		}
+		if dst != nil {
+			return dst[:copy(dst, p[:want])]
+		}
 		return p[:want]
 	}
 	if n != want {
 		return nil
 	}
-	for len(r.scratch) <= f {
-		r.scratch = append(r.scratch, nil)
+	own := dst == nil
+	if own {
+		for len(r.scratch) <= f {
+			r.scratch = append(r.scratch, nil)
+		}
+		dst = r.scratch[f]
 	}
-	var (
-		dst []byte
-		err error
-	)
+	var err error
 	if codec == codecZstd {
-		dst, err = r.unzstd(r.scratch[f], p, want)
+		dst, err = r.unzstd(dst, p, want)
 	} else {
-		dst, err = r.unlz4(r.scratch[f], p, want)
+		dst, err = r.unlz4(dst, p, want)
 	}
 	if err != nil || int64(len(dst)) != want {
 		// a damaged or hostile frame: keep none of what it made
-		r.scratch[f] = nil
+		if own {
+			r.scratch[f] = nil
+		}
 		return nil
 	}
-	r.scratch[f] = dst
+	if own {
+		r.scratch[f] = dst
+	}
 	return dst
 }
 
@@ -197,8 +208,11 @@ var errFrameSize = errors.New("a compressed buffer whose size is not its column'
 
 // fastColumns returns the columns of the message with metadata meta and
 // body body, pointing into the body or the reader's memory, or false when
-// the fast path does not decode it.
-func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
+// the fast path does not decode it. A compressed batch's 8-byte columns
+// are decoded straight into b's memory (batchColumns.inBatch), which
+// saves copying them there after; b's columns are left with any content
+// then, and the batch must be filled by Arrow's path if this one fails.
+func (r *Reader) fastColumns(meta, body []byte, b *Batch) (*batchColumns, bool) {
 	v := fbVerifier{buf: meta} // verified when it was read
 	h, ok := v.recordBatchOf()
 	if !ok {
@@ -229,7 +243,7 @@ func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
 		return nil, false
 	}
 	// field f is node f, buffers 2f (validity) and 2f+1
-	col := func(f, width int) []byte {
+	col := func(f, width int, dst []byte) []byte {
 		if f >= nodes || 2*f+1 >= bufs {
 			return nil
 		}
@@ -246,7 +260,7 @@ func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
 			if off < 0 || off%8 != 0 || size < 0 || off > int64(len(body)) || size > int64(len(body))-off {
 				return nil
 			}
-			return r.decompress(codec, f, body[off:off+size], want)
+			return r.decompress(codec, f, body[off:off+size], want, dst)
 		}
 		if off < 0 || off%8 != 0 || size < want || off > int64(len(body)) || want > int64(len(body))-off {
 			return nil
@@ -264,23 +278,46 @@ func (r *Reader) fastColumns(meta, body []byte) (*batchColumns, bool) {
 		if f.field == noColumn || n == 0 {
 			continue
 		}
-		if cols[i] = col(f.field, f.width); cols[i] == nil {
+		var dst []byte
+		if codec >= 0 {
+			switch i {
+			case colSize:
+				b.Size = resize(b.Size, int(n))
+				dst = bytesOf(b.Size)
+			case colBlock:
+				b.Block = resize(b.Block, int(n))
+				dst = bytesOf(b.Block)
+			case colAddr:
+				b.Addr = resize(b.Addr, int(n))
+				dst = bytesOf(b.Addr)
+			}
+		}
+		if cols[i] = col(f.field, f.width, dst); cols[i] == nil {
 			return nil, false
 		}
 	}
 	c := &r.fast
 	*c = batchColumns{
-		n:      int(n),
-		seq:    view[uint64](cols[numColumns]),
-		ops:    view[int8](cols[colOp]),
-		layers: view[int8](cols[colLayer]),
-		types:  view[int16](cols[colType]),
-		size:   view[int64](cols[colSize]),
-		block:  view[int64](cols[colBlock]),
-		addr:   view[uint64](cols[colAddr]),
-		sites:  view[int32](cols[colSite]),
+		n:       int(n),
+		inBatch: codec >= 0,
+		seq:     view[uint64](cols[numColumns]),
+		ops:     view[int8](cols[colOp]),
+		layers:  view[int8](cols[colLayer]),
+		types:   view[int16](cols[colType]),
+		size:    view[int64](cols[colSize]),
+		block:   view[int64](cols[colBlock]),
+		addr:    view[uint64](cols[colAddr]),
+		sites:   view[int32](cols[colSite]),
 	}
 	return c, true
+}
+
+// bytesOf returns the memory of s as bytes.
+func bytesOf[T int64 | uint64](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*8)
 }
 
 // view returns the bytes of p as values of T: p is 8-byte aligned (the

@@ -331,6 +331,7 @@ func (r *Reader) checkEnd() error {
 // are checked and mapped into a Batch.
 type batchColumns struct {
 	n           int
+	inBatch     bool // size, block and addr are the Batch's own memory
 	seq, addr   []uint64
 	size, block []int64
 	ops, layers []int8
