@@ -215,7 +215,7 @@ type replay struct {
 
 	*lowerLayers            // the allocator and os layers: see lower.go
 	*objectTable            // the live objects and call stacks: see objects.go
-	res          []resolved // batch's records, when it replays on one goroutine
+	rec          records // batch's, when it replays on one goroutine
 
 	lastLowerAddr             uint64
 	lastLowerLayer            format.Layer
@@ -238,8 +238,8 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	}
 	total := r.NumBatches()
 	done := 0
-	err = pipeline(r, p.lowerLayers.batch, p.objectTable.batch, func(b *format.Batch, res []resolved) {
-		p.upper(b, res)
+	err = pipeline(r, p.lowerLayers.batch, p.objectTable.batch, func(b *format.Batch, rec *records) {
+		p.upper(b, rec)
 		done++
 		if opts.Progress != nil {
 			opts.Progress(done, total)
@@ -342,23 +342,31 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 // object table, then the counting.
 func (p *replay) batch(b *format.Batch) {
 	p.lowerLayers.batch(b)
-	p.res = p.objectTable.batch(b, p.res)
-	p.upper(b, p.res)
+	p.objectTable.batch(b, &p.rec)
+	p.upper(b, &p.rec)
 }
 
-// upper counts the object-layer rows of b, given res, the object table's
-// resolved record of each, in order; Run calls it on a goroutine of its
-// own, after the object table's.
-func (p *replay) upper(b *format.Batch, res []resolved) {
-	if p.events == 0 && b.Len() > 0 {
-		p.firstSeq = b.Seq[0]
+// upper counts the object-layer rows of b, given rec, the object table's
+// resolved records of them; Run calls it on a goroutine of its own, after
+// the object table's. Rows are numbered from b.Seq[0], as there.
+func (p *replay) upper(b *format.Batch, rec *records) {
+	if b.Len() == 0 {
+		return
+	}
+	first := b.Seq[0]
+	if p.events == 0 {
+		p.firstSeq = first
 	}
 	p.events += uint64(b.Len())
 	k := 0
+	var cold liveCold
 	for i, op := range b.Op {
 		switch b.Layer[i] {
 		case format.LayerObject:
-			p.object(&res[k], b.Seq[i], op, b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+			if rec.cold != nil {
+				cold = rec.cold[k]
+			}
+			p.object(&rec.res[k], cold, first+uint64(i), op, b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
 			k++
 		case format.LayerPymalloc, format.LayerRaw:
 			if p.sizesOn && (op == format.OpAlloc || op == format.OpReallocTo) {
@@ -369,8 +377,8 @@ func (p *replay) upper(b *format.Batch, res []resolved) {
 }
 
 // object counts one object-layer row, r being what the object table
-// found of it.
-func (p *replay) object(r *resolved, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
+// found of it, and oc the birth and call stack of r.old.
+func (p *replay) object(r *resolved, oc liveCold, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
 	switch r.kind {
 	case rowIgnored:
 		return
@@ -381,7 +389,7 @@ func (p *replay) object(r *resolved, seq uint64, op format.Op, typ uint16, size,
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
 		if r.kind == rowReplaced && !r.old.skip {
-			p.release(&r.old, r.oldStack, seq, false)
+			p.release(&r.old, oc.stack, seq, false)
 		}
 		p.lastAlloc, p.lastAllocOK = addr, true
 		if r.skip {
@@ -431,7 +439,7 @@ func (p *replay) object(r *resolved, seq uint64, op format.Op, typ uint16, size,
 				p.bySite.t[old.site].frees++
 			}
 			if p.lifes != nil && !old.parked {
-				p.lifetime(old.typ, seq-r.oldBirth)
+				p.lifetime(old.typ, seq-oc.birth)
 			}
 			if temp && !old.parked {
 				p.temporary++
@@ -445,13 +453,13 @@ func (p *replay) object(r *resolved, seq uint64, op format.Op, typ uint16, size,
 					s.tempBytes += old.size
 				}
 				if p.stacksOn {
-					s := &p.byStack.t[r.oldStack]
+					s := &p.byStack.t[oc.stack]
 					s.temp++
 					s.tempBytes += old.size
 				}
 			}
 		}
-		p.release(old, r.oldStack, seq, op == format.OpFree)
+		p.release(old, oc.stack, seq, op == format.OpFree)
 		if op == format.OpFree {
 			p.growth.Add(seq, p.cur[layerObjects])
 		}
@@ -463,7 +471,7 @@ func (p *replay) object(r *resolved, seq uint64, op format.Op, typ uint16, size,
 		p.parked += r.old.size
 		p.parkedN++
 		if p.lifes != nil {
-			p.lifetime(r.old.typ, seq-r.oldBirth)
+			p.lifetime(r.old.typ, seq-oc.birth)
 		}
 	case format.OpReuse:
 		if r.kind == rowMissing {
@@ -474,7 +482,7 @@ func (p *replay) object(r *resolved, seq uint64, op format.Op, typ uint16, size,
 		if !old.skip {
 			// the new object's acquire samples the type's curve at this
 			// event; the old type's, if it differs, is sampled here
-			p.release(old, r.oldStack, seq, r.skip || old.typ != typ)
+			p.release(old, oc.stack, seq, r.skip || old.typ != typ)
 		}
 		if r.skip {
 			return

@@ -29,14 +29,22 @@ const (
 
 // resolved is what the object table found for one object-layer row: the
 // object the row ended, parked or replaced, as it was, and the call stack
-// of the object the row made.
+// of the object the row made. It is 32 bytes, for the counting reads one
+// per row from another core's cache: the old object's birth and call
+// stack, which only some reports need, are in a records.cold apart.
 type resolved struct {
-	old      liveHot
-	oldBirth uint64
-	oldStack uint32
-	stack    uint32 // the new object's call stack (0 when no report needs it)
-	kind     rowKind
-	skip     bool // the new object is left out by the filters
+	old   liveHot
+	stack uint32 // the new object's call stack (0 when no report needs it)
+	kind  rowKind
+	skip  bool // the new object is left out by the filters
+}
+
+// records are the resolved records of one batch's object-layer rows, in
+// order; cold[k] is res[k]'s old object's birth and call stack, when the
+// table keeps them (liveTable.keep), and nil otherwise.
+type records struct {
+	res  []resolved
+	cold []liveCold
 }
 
 // objectTable is the state of the object table's replay. It is allocated
@@ -82,10 +90,15 @@ type objectTable struct {
 // time on a table larger than the caches.
 const touchAhead = 32
 
-// batch replays the object-layer and interpreter rows of b, and returns
-// res holding one resolved record per object-layer row, in order.
-func (t *objectTable) batch(b *format.Batch, res []resolved) []resolved {
-	res = res[:0]
+// batch replays the object-layer and interpreter rows of b, and sets rec
+// to their resolved records. Rows are numbered from b.Seq[0]: a batch's
+// events are consecutive, and reading one column less matters here.
+func (t *objectTable) batch(b *format.Batch, rec *records) {
+	res, cold := rec.res[:0], rec.cold[:0]
+	var first uint64
+	if len(b.Seq) > 0 {
+		first = b.Seq[0]
+	}
 	for start := 0; start < len(b.Op); start += touchAhead {
 		end := min(start+touchAhead, len(b.Op))
 		t.live.touch(b.Layer[start:end], b.Addr[start:end])
@@ -93,13 +106,16 @@ func (t *objectTable) batch(b *format.Batch, res []resolved) []resolved {
 			switch b.Layer[i] {
 			case format.LayerObject:
 				res = append(res, resolved{})
-				t.object(&res[len(res)-1], b.Seq[i], b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+				c := t.object(&res[len(res)-1], first+uint64(i), b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+				if t.live.keep {
+					cold = append(cold, c)
+				}
 			case format.LayerInterp:
-				t.interp(b.Seq[i], b.Op[i], b.Site[i])
+				t.interp(first+uint64(i), b.Op[i], b.Site[i])
 			}
 		}
 	}
-	return res
+	rec.res, rec.cold = res, cold
 }
 
 func (t *objectTable) interp(seq uint64, op format.Op, site uint32) {
@@ -154,9 +170,10 @@ func (t *objectTable) match(typ uint16, site uint32) bool {
 	return (t.typeOK == nil || t.typeOK[typ]) && (t.siteOK == nil || t.siteOK[site])
 }
 
-// object replays one object-layer row on the live objects, and writes
-// into r what the counting needs to know of it.
-func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
+// object replays one object-layer row on the live objects, writes into r
+// what the counting needs to know of it, and returns the birth and call
+// stack of r.old.
+func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) liveCold {
 	if seq <= t.setup {
 		switch op {
 		case format.OpAlloc, format.OpReallocTo:
@@ -165,26 +182,26 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 			delete(t.untraced, addr)
 		}
 		r.kind = rowIgnored
-		return
+		return liveCold{}
 	}
 	if len(t.untraced) > 0 && t.untraced[addr] {
 		switch op {
 		case format.OpFree, format.OpReallocFrom:
 			delete(t.untraced, addr) // untraced: counts nothing
 			r.kind = rowUntracedFree
-			return
+			return liveCold{}
 		case format.OpCache, format.OpReuse:
 			r.kind = rowIgnored
-			return
+			return liveCold{}
 		}
 	}
+	var oldCold liveCold
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
 		r.kind = rowNew
 		if i, ok := t.live.find(addr); ok {
-			old, oldCold := *t.live.hot(i), t.live.coldAt(i)
-			t.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, old.size, t.types[old.typ])
-			r.kind, r.old, r.oldBirth, r.oldStack = rowReplaced, old, oldCold.birth, oldCold.stack
+			r.kind, r.old, oldCold = rowReplaced, *t.live.hot(i), t.live.coldAt(i)
+			t.anomaly(seq, "allocation at %#x, which is already live (%d bytes of %s)", addr, r.old.size, t.types[r.old.typ])
 		}
 		o := liveHot{size: size, block: block, site: site, typ: typ}
 		c := liveCold{birth: seq}
@@ -204,9 +221,9 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		if !ok {
 			t.notLive(seq, op, addr)
 			r.kind = rowMissing
-			return
+			return liveCold{}
 		}
-		old, oldCold := *t.live.hot(slot), t.live.coldAt(slot)
+		r.kind, r.old, oldCold = rowEnded, *t.live.hot(slot), t.live.coldAt(slot)
 		t.live.delAt(slot)
 		if op == format.OpFree {
 			t.recent[t.nRecent%recentFrees] = freed{addr, seq}
@@ -214,21 +231,19 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		} else {
 			t.reallocBirth, t.reallocOK = oldCold.birth, true
 		}
-		r.kind, r.old, r.oldBirth, r.oldStack = rowEnded, old, oldCold.birth, oldCold.stack
 	case format.OpCache, format.OpReuse:
 		slot, ok := t.live.find(addr)
 		if !ok {
 			t.notLive(seq, op, addr)
 			r.kind = rowMissing
-			return
+			return liveCold{}
 		}
 		h := t.live.hot(slot)
-		oldCold := t.live.coldAt(slot)
-		r.old, r.oldBirth, r.oldStack = *h, oldCold.birth, oldCold.stack
+		r.old, oldCold = *h, t.live.coldAt(slot)
 		if op == format.OpCache {
 			r.kind = rowParked
 			h.parked = true
-			return
+			return oldCold
 		}
 		// reuse: a new object in the parked block, made here
 		r.kind = rowReused
@@ -241,4 +256,5 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		*h = o
 		t.live.setCold(slot, c)
 	}
+	return oldCold
 }

@@ -21,7 +21,7 @@ const pipelineDepth = 5
 // table's resolved records of its object-layer rows.
 type staged struct {
 	b   format.Batch
-	res []resolved
+	rec records
 }
 
 // pipeline calls lower, table and count with each batch of r, in order:
@@ -29,8 +29,7 @@ type staged struct {
 // count on the caller's, each at most a few batches ahead of the next. It
 // returns the reader's error, or nil at the end of the trace. The batch
 // and records passed to count are valid until count returns.
-func pipeline(r *format.Reader, lower func(*format.Batch), table func(*format.Batch, []resolved) []resolved,
-	count func(*format.Batch, []resolved)) error {
+func pipeline(r *format.Reader, lower func(*format.Batch), table, count func(*format.Batch, *records)) error {
 	free := make(chan *staged, pipelineDepth)
 	for range pipelineDepth {
 		free <- new(staged)
@@ -54,12 +53,12 @@ func pipeline(r *format.Reader, lower func(*format.Batch), table func(*format.Ba
 	go func() {
 		defer close(full)
 		for s := range decoded {
-			s.res = table(&s.b, s.res)
+			table(&s.b, &s.rec)
 			full <- s
 		}
 	}()
 	for s := range full {
-		count(&s.b, s.res)
+		count(&s.b, &s.rec)
 		free <- s
 	}
 	close(free)
