@@ -37,6 +37,20 @@ type Options struct {
 	// Progress, if set, is called after each batch with the batches read
 	// and the batches in the file (-1 when unknown: a cut-short file).
 	Progress func(done, total int)
+	// MaxMemory bounds the memory of the live objects' table, in bytes (0:
+	// no bound). A trace whose live objects need more stops the analysis
+	// with an error that names the event, rather than the machine running
+	// out of memory: a trace of a billion allocations never freed would
+	// need tens of gigabytes.
+	MaxMemory int64
+	// Bounded replays the object layer without the live objects: what a
+	// free ends is its row's own size, block and type (a free row repeats
+	// its allocation's), so the memory is bounded whatever the trace. The
+	// reports that follow each object (leaks, sites, lifetimes) and the
+	// peak's sites are not computed, the --site filter cannot apply (a
+	// free row's site is where the free happened), and frees are not
+	// checked against allocations.
+	Bounded bool
 }
 
 // Report is the analysis of one trace. Its JSON form is documented in the
@@ -69,6 +83,9 @@ type Report struct {
 	Reports       Reports      `json:"reports"`
 	// Thresholds are the --fail-if results, when there are any.
 	Thresholds []ThresholdResult `json:"thresholds,omitempty"`
+	// Bounded says the object layer was replayed from the rows alone
+	// (Options.Bounded).
+	Bounded bool `json:"bounded,omitempty"`
 
 	// params is the trace's heaptrace.params, for modelWarnings.
 	params string
@@ -236,6 +253,7 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.objectTable.name = name
 	total := r.NumBatches()
 	done := 0
 	err = pipeline(r, p.lowerLayers.batch, p.objectTable.batch, func(b *format.Batch, rec *records) {
@@ -274,6 +292,14 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.MaxMemory < 0 {
+		return nil, fmt.Errorf("analyze: --max-memory %d: need 0 (no bound) or more", opts.MaxMemory)
+	}
+	if opts.Bounded {
+		if want, err = boundedReports(want, opts); err != nil {
+			return nil, err
+		}
+	}
 	if opts.Type != "" {
 		if _, err := path.Match(opts.Type, ""); err != nil {
 			return nil, fmt.Errorf("analyze: --type %q: %v", opts.Type, err)
@@ -294,7 +320,7 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 			untraced: map[uint64]bool{},
 		},
 	}
-	p.sitesOn = want&(repPeak|repSites|repLifetimes|repLeaks) != 0
+	p.sitesOn = want&(repPeak|repSites|repLifetimes|repLeaks) != 0 && !opts.Bounded
 	for _, t := range opts.Thresholds {
 		if t.Percent || t.Metric == "growth" {
 			return nil, fmt.Errorf("--fail-if '%s': a change (a percentage or growth) compares two traces: use heaptrace diff A B", t.Expr)
@@ -319,6 +345,10 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 	// births are for the lifetimes report, call stacks for sites and leaks:
 	// without them, each live object is 24 bytes instead of 40
 	p.live = newLiveTableKeep(p.lifes != nil || p.stacksOn)
+	p.live.limit = opts.MaxMemory
+	if p.bounded = opts.Bounded; p.bounded {
+		p.parkedAt = newAddrTable[liveHot](64)
+	}
 	if want&repFragmentation != 0 {
 		p.frag = newFragReplay(h.Meta.Params, opts.Points)
 	}
@@ -340,10 +370,13 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 
 // batch replays b on one goroutine: its allocator and os layers, its
 // object table, then the counting.
-func (p *replay) batch(b *format.Batch) {
+func (p *replay) batch(b *format.Batch) error {
 	p.lowerLayers.batch(b)
-	p.objectTable.batch(b, &p.rec)
+	if err := p.objectTable.batch(b, &p.rec); err != nil {
+		return err
+	}
 	p.upper(b, &p.rec)
+	return nil
 }
 
 // upper counts the object-layer rows of b, given rec, the object table's
@@ -636,4 +669,27 @@ func (p *replay) lifetime(typ uint16, events uint64) {
 	l.sum += int64(events)
 	l.max = max(l.max, events)
 	l.hist[lifeBucket(events)]++
+}
+
+// boundedReports returns the reports of want that a bounded replay
+// computes: all of them but those that follow each live object, which are
+// an error to name. The filters and thresholds must not need sites.
+func boundedReports(want reportSet, opts Options) (reportSet, error) {
+	const perObject = repLeaks | repSites | repLifetimes
+	if len(opts.Reports) > 0 && want&perObject != 0 {
+		for i, name := range ReportNames {
+			if want&(1<<i)&perObject != 0 {
+				return 0, fmt.Errorf("analyze: --bounded: the %s report follows each live object; run it without --bounded", name)
+			}
+		}
+	}
+	if opts.Site != "" {
+		return 0, fmt.Errorf("analyze: --bounded: --site needs each object's allocation site (a free row names where the free happened); run it without --bounded")
+	}
+	for _, t := range opts.Thresholds {
+		if strings.HasPrefix(t.Scope, "site:") {
+			return 0, fmt.Errorf("analyze: --bounded: --fail-if '%s' needs each object's allocation site; run it without --bounded", t.Expr)
+		}
+	}
+	return want &^ perObject, nil
 }

@@ -27,6 +27,7 @@ func (p *replay) report(name string, h format.Header, truncated bool) *Report {
 		Growth: p.growth.Points(), Anomalies: p.anoms, AnomalyCount: p.nAnoms,
 		Filters:  Filters{Type: p.opts.Type, Site: p.opts.Site, Top: p.opts.Top, MatchedAllocs: p.matched},
 		Warnings: p.warnings(),
+		Bounded:  p.bounded,
 	}
 	for l := 0; l < numLayers; l++ {
 		r.Layers = append(r.Layers, LayerStats{Layer: layerLabels[l], PeakBytes: p.peak[l], PeakSeq: p.peakAt[l], FinalBytes: p.cur[l]})
@@ -99,6 +100,9 @@ func (p *replay) report(name string, h format.Header, truncated bool) *Report {
 // warnings says when the filters match nothing, and why.
 func (p *replay) warnings() []string {
 	w := []string{}
+	if p.bounded {
+		w = append(w, "--bounded: each free's size and type are its row's, not checked against its allocation; the leaks, sites and lifetimes reports and the peak's sites are left out")
+	}
 	if p.matched > 0 || (p.opts.Type == "" && p.opts.Site == "") {
 		return w
 	}
@@ -243,6 +247,7 @@ func (p *replay) peakReport(r *Report) *PeakReport {
 	}
 	rep.ByType, rep.OmittedTypes = p.liveRows(p.byType.t, p.types)
 	rep.BySite, rep.OmittedSites = p.liveRows(p.bySite.t, p.sites)
+	rep.SitesUnknown = p.bounded
 	return rep
 }
 

@@ -9,6 +9,7 @@ package analyze
 
 import (
 	"iter"
+	"unsafe"
 
 	"github.com/heaptrace/heaptrace/format"
 )
@@ -204,6 +205,11 @@ type liveTable struct {
 	zero     liveHot
 	zeroCold liveCold
 
+	// limit is the most memory the table may take (0: no limit); at it,
+	// the table does not grow but sets full
+	limit int64
+	full  bool
+
 	scratch liveObject // get's
 	touched uint64     // touch's loads, kept so that they are made
 }
@@ -344,11 +350,24 @@ func (t *liveTable) putHot(addr uint64, h liveHot, c liveCold) {
 			t.setCold(int(i), c)
 			t.n++
 			if uint64(t.n) > (t.mask+1)/2 {
-				t.grow()
+				if t.limit > 0 && t.bytesFor(2*len(t.slots)) > t.limit {
+					t.full = true // the caller stops: see objectTable.batch
+				} else {
+					t.grow()
+				}
 			}
 			return
 		}
 	}
+}
+
+// bytesFor returns the memory of a table of n slots.
+func (t *liveTable) bytesFor(n int) int64 {
+	size := int64(unsafe.Sizeof(liveEntry{}))
+	if t.keep {
+		size += int64(unsafe.Sizeof(liveCold{}))
+	}
+	return int64(n) * size
 }
 
 func (t *liveTable) grow() {

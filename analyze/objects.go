@@ -9,6 +9,7 @@ package analyze
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/heaptrace/heaptrace/format"
 )
@@ -58,6 +59,13 @@ type objectTable struct {
 
 	live liveTable
 
+	// bounded: the rows alone say what a free ends (Options.Bounded);
+	// only the objects parked on free lists are kept, by address
+	bounded  bool
+	parkedAt addrTable[liveHot]
+	name     string // the trace's, for err
+	err      error  // the live table is at Options.MaxMemory
+
 	// setup is the number of set-up events; untraced holds the live
 	// object-layer allocations they made, which tracemalloc-comparable
 	// figures ignore (format.Meta.SetupEvents).
@@ -92,8 +100,9 @@ const touchAhead = 32
 
 // batch replays the object-layer and interpreter rows of b, and sets rec
 // to their resolved records. Rows are numbered from b.Seq[0]: a batch's
-// events are consecutive, and reading one column less matters here.
-func (t *objectTable) batch(b *format.Batch, rec *records) {
+// events are consecutive, and reading one column less matters here. It
+// returns an error, and stops, when the live table reaches its limit.
+func (t *objectTable) batch(b *format.Batch, rec *records) error {
 	res, cold := rec.res[:0], rec.cold[:0]
 	var first uint64
 	if len(b.Seq) > 0 {
@@ -106,9 +115,16 @@ func (t *objectTable) batch(b *format.Batch, rec *records) {
 			switch b.Layer[i] {
 			case format.LayerObject:
 				res = append(res, resolved{})
-				c := t.object(&res[len(res)-1], first+uint64(i), b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
-				if t.live.keep {
+				r := &res[len(res)-1]
+				if t.bounded {
+					t.boundedObject(r, first+uint64(i), b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
+				} else if c := t.object(r, first+uint64(i), b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i]); t.live.keep {
 					cold = append(cold, c)
+				}
+				if t.live.full {
+					rec.res, rec.cold = res, cold
+					t.err = t.limitError(first + uint64(i))
+					return t.err
 				}
 			case format.LayerInterp:
 				t.interp(first+uint64(i), b.Op[i], b.Site[i])
@@ -116,6 +132,20 @@ func (t *objectTable) batch(b *format.Batch, rec *records) {
 		}
 	}
 	rec.res, rec.cold = res, cold
+	return nil
+}
+
+// limitError is the error of a live table that reached its limit at
+// event seq.
+func (t *objectTable) limitError(seq uint64) error {
+	if t.bounded {
+		return fmt.Errorf("analyze %s: event #%d: %s objects are parked on free lists, and holding more needs over %s (--max-memory); "+
+			"CPython's free lists hold a few thousand: is the trace damaged?", t.name, seq, Count(int64(t.parkedAt.Len())), Bytes(t.live.limit))
+	}
+	return fmt.Errorf("analyze %s: event #%d: %s objects are live, and holding more needs over %s (--max-memory): "+
+		"the reports asked for follow each live object. Raise --max-memory if the machine has the memory, or use --bounded, "+
+		"which keeps no memory per object (summary, types, peak by type, growth, sizes and fragmentation)",
+		t.name, seq, Count(int64(t.live.Len())), Bytes(t.live.limit))
 }
 
 func (t *objectTable) interp(seq uint64, op format.Op, site uint32) {
@@ -257,4 +287,49 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		t.live.setCold(slot, c)
 	}
 	return oldCold
+}
+
+// boundedObject is object for a bounded replay: what a free or
+// realloc_from ends is the row's own size, block and type (a free row
+// repeats them), so no live object is kept but those parked on free
+// lists, which a reuse takes over whole. An allocation over a live object
+// and a free of one never allocated go unnoticed; a reuse of a block not
+// parked does not.
+func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
+	if seq <= t.setup || len(t.untraced) > 0 && t.untraced[addr] {
+		t.object(r, seq, op, typ, size, block, addr, site) // the set-up's objects, as ever
+		return
+	}
+	row := liveHot{size: size, block: block, typ: typ, site: site, skip: !t.match(typ, site)}
+	switch op {
+	case format.OpAlloc, format.OpReallocTo:
+		r.kind, r.skip = rowNew, row.skip
+	case format.OpFree, format.OpReallocFrom:
+		r.kind, r.old = rowEnded, row
+		if h := t.parkedAt.get(addr); h != nil {
+			r.old = *h
+			t.parkedAt.del(addr)
+		}
+	case format.OpCache:
+		r.kind, r.old = rowParked, row
+		if h := t.parkedAt.get(addr); h != nil {
+			r.old = *h // parked already
+			return
+		}
+		row.parked = true
+		t.parkedAt.put(addr, row)
+		if t.live.limit > 0 && int64(len(t.parkedAt.slots))*int64(unsafe.Sizeof(t.parkedAt.slots[0])) > t.live.limit {
+			t.live.full = true
+		}
+	case format.OpReuse:
+		h := t.parkedAt.get(addr)
+		if h == nil {
+			t.anomaly(seq, "%s of %#x, which is not parked on a free list", op, addr)
+			r.kind = rowMissing
+			return
+		}
+		r.kind, r.old = rowReused, *h
+		r.skip = !t.match(typ, site)
+		t.parkedAt.del(addr)
+	}
 }

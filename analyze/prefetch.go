@@ -27,33 +27,55 @@ type staged struct {
 // pipeline calls lower, table and count with each batch of r, in order:
 // lower on the goroutine that decodes the batches, table on a second, and
 // count on the caller's, each at most a few batches ahead of the next. It
-// returns the reader's error, or nil at the end of the trace. The batch
-// and records passed to count are valid until count returns.
-func pipeline(r *format.Reader, lower func(*format.Batch), table, count func(*format.Batch, *records)) error {
+// returns the reader's error or table's, which stops the pipeline, or nil
+// at the end of the trace. The batch and records passed to count are
+// valid until count returns.
+func pipeline(r *format.Reader, lower func(*format.Batch), table func(*format.Batch, *records) error,
+	count func(*format.Batch, *records)) error {
 	free := make(chan *staged, pipelineDepth)
 	for range pipelineDepth {
 		free <- new(staged)
 	}
 	decoded := make(chan *staged, pipelineDepth)
 	full := make(chan *staged, pipelineDepth)
-	var err error // the reader's, set before decoded is closed
+	stop := make(chan struct{}) // closed when table fails
+	var readErr error           // set before decoded is closed
 	go func() {
 		defer close(decoded)
-		for s := range free {
+		for {
+			var s *staged
+			select {
+			case s = <-free:
+			case <-stop:
+				return
+			}
+			if s == nil {
+				return // free is closed
+			}
 			if e := r.Next(&s.b); e != nil {
 				if !errors.Is(e, io.EOF) {
-					err = e
+					readErr = e
 				}
 				return
 			}
 			lower(&s.b)
-			decoded <- s
+			select {
+			case decoded <- s:
+			case <-stop:
+				return
+			}
 		}
 	}()
+	var tableErr error // set before full is closed
 	go func() {
 		defer close(full)
 		for s := range decoded {
-			table(&s.b, &s.rec)
+			if tableErr = table(&s.b, &s.rec); tableErr != nil {
+				close(stop)
+				for range decoded {
+				}
+				return
+			}
 			full <- s
 		}
 	}()
@@ -62,5 +84,8 @@ func pipeline(r *format.Reader, lower func(*format.Batch), table, count func(*fo
 		free <- s
 	}
 	close(free)
-	return err
+	if tableErr != nil {
+		return tableErr
+	}
+	return readErr
 }

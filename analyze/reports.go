@@ -135,6 +135,9 @@ type PeakReport struct {
 	BySite       []LiveRow   `json:"by_site"`
 	OmittedTypes int         `json:"omitted_types"`
 	OmittedSites int         `json:"omitted_sites"`
+	// SitesUnknown is set by a bounded replay (Options.Bounded), which
+	// does not know the allocation site of what is live: BySite is empty.
+	SitesUnknown bool `json:"sites_unknown,omitempty"`
 }
 
 // PeakLayer is one layer's peak and its parts at that moment: pymalloc

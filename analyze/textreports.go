@@ -140,6 +140,10 @@ func (p *PeakReport) text(w io.Writer) {
 		omit int
 	}{{"type", p.ByType, p.OmittedTypes}, {"site", p.BySite, p.OmittedSites}} {
 		fmt.Fprintf(w, "\nLive at the object-layer peak (event #%d, %s), by %s\n", p.Seq, Bytes(p.Bytes), part.what)
+		if part.what == "site" && p.SitesUnknown {
+			fmt.Fprintf(w, "(not known in a --bounded analysis: a free row names where the free happened, not where the object was allocated)\n")
+			continue
+		}
 		rows = rows[:0]
 		for _, r := range part.rows {
 			rows = append(rows, []string{r.Name, Count(r.Objects), Bytes(r.Bytes), Bytes(r.BlockBytes), percent(r.Bytes, p.Bytes)})

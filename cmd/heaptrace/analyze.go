@@ -7,6 +7,7 @@ import (
 
 	"github.com/heaptrace/heaptrace/analyze"
 	"github.com/heaptrace/heaptrace/format"
+	"github.com/heaptrace/heaptrace/internal/driver"
 	"github.com/spf13/cobra"
 )
 
@@ -22,6 +23,8 @@ type analyzeOptions struct {
 	typ     string
 	site    string
 	failIf  []string
+	maxMem  string // --max-memory; "": driver.DefaultMaxMemory
+	bounded bool
 	stderr  io.Writer // progress bar and warnings; nil: neither
 }
 
@@ -67,7 +70,21 @@ none is named), computed together in one pass:
 	f.StringVar(&opts.typ, "type", "", "only object-layer allocations of this type (a name or a glob: 'list*')")
 	f.StringVar(&opts.site, "site", "", "only object-layer allocations at sites containing this text ('words.py:12')")
 	f.StringArrayVar(&opts.failIf, "fail-if", nil, "exit with status 3 when this holds, e.g. 'peak>64MiB', 'os.peak>200MiB', 'type:list.final>1MiB' (repeatable)")
+	f.StringVar(&opts.maxMem, "max-memory", "", "stop with an error when the table of live objects would need more than this, e.g. 4GiB (0: no bound; default: half of this machine's memory)")
+	f.BoolVar(&opts.bounded, "bounded", false, "keep no memory per live object: take what each free ends from its row (summary, types, peak by type, growth, sizes, fragmentation; frees not checked)")
 	return cmd
+}
+
+// maxMemory parses --max-memory.
+func maxMemory(s string) (int64, error) {
+	if s == "" {
+		return driver.DefaultMaxMemory(), nil
+	}
+	n, err := parseSize(s)
+	if err != nil {
+		return 0, usageError("--max-memory: %v", err)
+	}
+	return n, nil
 }
 
 // checkReports checks the report names of a command line.
@@ -145,8 +162,13 @@ func runAnalyze(w io.Writer, path string, opts analyzeOptions) error {
 			return usageError("--fail-if '%s': a change (a percentage or growth) compares two traces: use heaptrace diff A B", t.Expr)
 		}
 	}
+	maxMem, err := maxMemory(opts.maxMem)
+	if err != nil {
+		return err
+	}
 	rep, err := analyzeFile(path, analyze.Options{
 		Points: opts.points, Reports: opts.reports, Top: opts.top, Type: opts.typ, Site: opts.site, Thresholds: thresholds,
+		MaxMemory: maxMem, Bounded: opts.bounded,
 	}, opts.stderr)
 	if err != nil {
 		return err
