@@ -46,10 +46,11 @@ type Options struct {
 	// Bounded replays the object layer without the live objects: what a
 	// free ends is its row's own size, block and type (a free row repeats
 	// its allocation's), so the memory is bounded whatever the trace. The
-	// reports that follow each object (leaks, sites, lifetimes) and the
-	// peak's sites are not computed, the --site filter cannot apply (a
-	// free row's site is where the free happened), and frees are not
-	// checked against allocations.
+	// reports that follow each object (leaks, sites, lifetimes), the
+	// peak's sites and the objects that keep arenas mapped (fragmentation)
+	// are not known, the --site filter cannot apply (a free row's site is
+	// where the free happened), and frees are not checked against
+	// allocations.
 	Bounded bool
 }
 
@@ -230,8 +231,8 @@ type replay struct {
 	bySite  tallies
 	byStack tallies
 
-	*lowerLayers            // the allocator and os layers: see lower.go
-	*objectTable            // the live objects and call stacks: see objects.go
+	*lowerLayers         // the allocator and os layers: see lower.go
+	*objectTable         // the live objects and call stacks: see objects.go
 	rec          records // batch's, when it replays on one goroutine
 
 	lastLowerAddr             uint64

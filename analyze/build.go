@@ -101,7 +101,7 @@ func (p *replay) report(name string, h format.Header, truncated bool) *Report {
 func (p *replay) warnings() []string {
 	w := []string{}
 	if p.bounded {
-		w = append(w, "--bounded: each free's size and type are its row's, not checked against its allocation; the leaks, sites and lifetimes reports and the peak's sites are left out")
+		w = append(w, "--bounded: each free's size and type are its row's, not checked against its allocation; the leaks, sites and lifetimes reports, the peak's sites and the objects that keep arenas mapped are left out")
 	}
 	if p.matched > 0 || (p.opts.Type == "" && p.opts.Site == "") {
 		return w

@@ -139,13 +139,19 @@ func (t *objectTable) batch(b *format.Batch, rec *records) error {
 // event seq.
 func (t *objectTable) limitError(seq uint64) error {
 	if t.bounded {
-		return fmt.Errorf("analyze %s: event #%d: %s objects are parked on free lists, and holding more needs over %s (--max-memory); "+
-			"CPython's free lists hold a few thousand: is the trace damaged?", t.name, seq, Count(int64(t.parkedAt.Len())), Bytes(t.live.limit))
+		return fmt.Errorf("analyze %s: event #%d: %s objects are parked on free lists, in a table of %s, over --max-memory %s; "+
+			"CPython's free lists hold a few thousand: is the trace damaged?",
+			t.name, seq, Count(int64(t.parkedAt.Len())), Bytes(t.parkedBytes()), Bytes(t.live.limit))
 	}
-	return fmt.Errorf("analyze %s: event #%d: %s objects are live, and holding more needs over %s (--max-memory): "+
+	return fmt.Errorf("analyze %s: event #%d: %s objects are live, and a table for more would take %s, over --max-memory %s: "+
 		"the reports asked for follow each live object. Raise --max-memory if the machine has the memory, or use --bounded, "+
 		"which keeps no memory per object (summary, types, peak by type, growth, sizes and fragmentation)",
-		t.name, seq, Count(int64(t.live.Len())), Bytes(t.live.limit))
+		t.name, seq, Count(int64(t.live.Len())), Bytes(t.live.bytesFor(2*len(t.live.slots))), Bytes(t.live.limit))
+}
+
+// parkedBytes returns the memory of the table of parked objects.
+func (t *objectTable) parkedBytes() int64 {
+	return int64(len(t.parkedAt.slots)) * int64(unsafe.Sizeof(addrEntry[liveHot]{}))
 }
 
 func (t *objectTable) interp(seq uint64, op format.Op, site uint32) {
@@ -317,9 +323,10 @@ func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ u
 			return
 		}
 		row.parked = true
+		n := len(t.parkedAt.slots)
 		t.parkedAt.put(addr, row)
-		if t.live.limit > 0 && int64(len(t.parkedAt.slots))*int64(unsafe.Sizeof(t.parkedAt.slots[0])) > t.live.limit {
-			t.live.full = true
+		if len(t.parkedAt.slots) > n && t.live.limit > 0 && t.parkedBytes() > t.live.limit {
+			t.live.full = true // it grew past the limit
 		}
 	case format.OpReuse:
 		h := t.parkedAt.get(addr)

@@ -403,3 +403,71 @@ func writeTrace(t *testing.T, path string, ops []format.Op, addrs []uint64) {
 	}
 	f.Close()
 }
+
+// --max-memory stops an analysis whose live objects need more, naming the
+// file and the event, and --bounded then analyses it with no table of
+// live objects, with the same figures for what it reports.
+func TestAnalyzeMaxMemoryAndBounded(t *testing.T) {
+	path := record(t, "leaky-cache", "2000")
+	code, stdout, stderr := heaptrace(t, "analyze", "--max-memory", "1KiB", path)
+	if code != 1 || stdout != "" {
+		t.Errorf("--max-memory 1KiB: exit %d, stdout %q: want 1 and nothing", code, stdout)
+	}
+	for _, w := range []string{"heaptrace: analyze " + path + ": event #", "objects are live", "over --max-memory 1 KiB", "use --bounded"} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("--max-memory 1KiB: stderr %q lacks %q", stderr, w)
+		}
+	}
+
+	reports := []string{"summary", "types", "peak", "growth", "sizes"}
+	var full, bounded map[string]any
+	for _, c := range []struct {
+		args []string
+		into *map[string]any
+	}{{nil, &full}, {[]string{"--bounded", "--max-memory", "1KiB"}, &bounded}} {
+		args := append(append(append([]string{"analyze", "--json", "--top", "0"}, c.args...), reports...), path)
+		code, stdout, stderr := heaptrace(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if err := json.Unmarshal([]byte(stdout), c.into); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bounded["bounded"] != true {
+		t.Errorf("bounded JSON lacks \"bounded\": true")
+	}
+	for _, r := range []string{"summary", "types", "growth", "sizes"} {
+		f, b := full["reports"].(map[string]any)[r], bounded["reports"].(map[string]any)[r]
+		if fj, bj := mustJSON(t, f), mustJSON(t, b); fj != bj {
+			t.Errorf("%s: bounded\n%s\nfull\n%s", r, bj, fj)
+		}
+	}
+	fp, bp := full["reports"].(map[string]any)["peak"].(map[string]any), bounded["reports"].(map[string]any)["peak"].(map[string]any)
+	if mustJSON(t, fp["by_type"]) != mustJSON(t, bp["by_type"]) || bp["sites_unknown"] != true {
+		t.Errorf("peak: bounded %v, full %v", bp, fp)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"analyze", "--max-memory", "lots", path}, 2, `--max-memory: "lots" is not a size`},
+		{[]string{"analyze", "--bounded", "leaks", path}, 1, "--bounded: the leaks report follows each live object"},
+		{[]string{"analyze", "--bounded", "--site", "x", path}, 1, "--bounded: --site needs each object's allocation site"},
+	} {
+		if code, _, stderr := heaptrace(t, tc.args...); code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q: want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
