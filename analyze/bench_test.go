@@ -113,8 +113,9 @@ func traceEvents(b *testing.B, path string) (int64, uint64) {
 
 // BenchmarkReplay10M reads a generated trace of about 10 million events
 // from a file: reading alone, then the summary, types, peak and growth
-// reports together, then every report. Each reports events/s and the
-// file's bytes per event.
+// reports together (with the live objects, and bounded: from the rows
+// alone), then every report. Each reports events/s and the file's bytes
+// per event.
 //
 //	go test ./analyze -run XXX -bench Replay10M -benchtime 3x
 //
@@ -145,9 +146,9 @@ func BenchmarkReplay10M(b *testing.B) {
 		b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		b.ReportMetric(float64(size)/float64(events), "bytes/event")
 	}
-	report := func(b *testing.B, reports []string) func(r *format.Reader) {
+	report := func(b *testing.B, reports []string, bounded bool) func(r *format.Reader) {
 		return func(r *format.Reader) {
-			if _, err := Run(r, "bench", Options{Reports: reports, Top: 10}); err != nil {
+			if _, err := Run(r, "bench", Options{Reports: reports, Top: 10, Bounded: bounded}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -159,10 +160,10 @@ func BenchmarkReplay10M(b *testing.B) {
 			}
 		})
 	})
-	b.Run("summary+types+peak+growth", func(b *testing.B) {
-		run(b, report(b, []string{"summary", "types", "peak", "growth"}))
-	})
-	b.Run("all", func(b *testing.B) { run(b, report(b, nil)) })
+	four := []string{"summary", "types", "peak", "growth"}
+	b.Run("summary+types+peak+growth", func(b *testing.B) { run(b, report(b, four, false)) })
+	b.Run("summary+types+peak+growth,bounded", func(b *testing.B) { run(b, report(b, four, true)) })
+	b.Run("all", func(b *testing.B) { run(b, report(b, nil, false)) })
 }
 
 // BenchmarkReplayOnly replays batches decoded beforehand (the trace of
@@ -193,7 +194,9 @@ func BenchmarkReplayOnly(b *testing.B) {
 					b.Fatal(err)
 				}
 				for _, batch := range batches {
-					p.batch(batch)
+					if err := p.batch(batch); err != nil {
+						b.Fatal(err)
+					}
 				}
 			}
 			b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")

@@ -58,6 +58,25 @@
 // misses, the counting is arithmetic on small tables, and on two cores
 // the three stages keep both busy.
 //
+// # Memory
+//
+// The live objects are the one table that grows with the trace: a trace
+// of a billion allocations never freed would need tens of gigabytes.
+// Options.MaxMemory bounds it (the command line's default is half the
+// machine's memory): a replay whose table would grow past the bound stops
+// with an error that names the event and offers the bounded replay.
+//
+// A bounded replay (Options.Bounded) keeps no live objects: a free row
+// repeats its allocation's size, block and type, so the object table
+// takes what a free ends from the row itself, and keeps only the objects
+// parked on free lists (a reuse takes one over whole; CPython bounds how
+// many are parked). Summary, types, the peak by type, growth, sizes and
+// fragmentation come out as in a full replay for a consistent trace (the
+// tests check it); what needs each object's allocation site or birth
+// (leaks, sites, lifetimes, the peak's sites, the object holding an arena)
+// is left out, and frees are not checked against allocations. It is also
+// the fastest replay.
+//
 // The live bytes per type, site and stack "at the peak" are snapshots
 // taken lazily: the peak is known only once the heap shrinks, so the
 // snapshot is taken just before the first decrease after a new peak, and

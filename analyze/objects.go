@@ -63,8 +63,7 @@ type objectTable struct {
 	// only the objects parked on free lists are kept, by address
 	bounded  bool
 	parkedAt addrTable[liveHot]
-	name     string // the trace's, for err
-	err      error  // the live table is at Options.MaxMemory
+	name     string // the trace's, for limitError
 
 	// setup is the number of set-up events; untraced holds the live
 	// object-layer allocations they made, which tracemalloc-comparable
@@ -110,7 +109,9 @@ func (t *objectTable) batch(b *format.Batch, rec *records) error {
 	}
 	for start := 0; start < len(b.Op); start += touchAhead {
 		end := min(start+touchAhead, len(b.Op))
-		t.live.touch(b.Layer[start:end], b.Addr[start:end])
+		if !t.bounded {
+			t.live.touch(b.Layer[start:end], b.Addr[start:end])
+		}
 		for i := start; i < end; i++ {
 			switch b.Layer[i] {
 			case format.LayerObject:
@@ -123,8 +124,7 @@ func (t *objectTable) batch(b *format.Batch, rec *records) error {
 				}
 				if t.live.full {
 					rec.res, rec.cold = res, cold
-					t.err = t.limitError(first + uint64(i))
-					return t.err
+					return t.limitError(first + uint64(i))
 				}
 			case format.LayerInterp:
 				t.interp(first+uint64(i), b.Op[i], b.Site[i])
@@ -206,6 +206,17 @@ func (t *objectTable) match(typ uint16, site uint32) bool {
 	return (t.typeOK == nil || t.typeOK[typ]) && (t.siteOK == nil || t.siteOK[site])
 }
 
+// findLive returns the slot of the object at addr, which row seq (op)
+// ends or parks; if there is none, the row is an anomaly and r says so.
+func (t *objectTable) findLive(r *resolved, seq uint64, op format.Op, addr uint64) (int, bool) {
+	slot, ok := t.live.find(addr)
+	if !ok {
+		t.notLive(seq, op, addr)
+		r.kind = rowMissing
+	}
+	return slot, ok
+}
+
 // object replays one object-layer row on the live objects, writes into r
 // what the counting needs to know of it, and returns the birth and call
 // stack of r.old.
@@ -253,10 +264,8 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		}
 		t.live.putHot(addr, o, c)
 	case format.OpFree, format.OpReallocFrom:
-		slot, ok := t.live.find(addr)
+		slot, ok := t.findLive(r, seq, op, addr)
 		if !ok {
-			t.notLive(seq, op, addr)
-			r.kind = rowMissing
 			return liveCold{}
 		}
 		r.kind, r.old, oldCold = rowEnded, *t.live.hot(slot), t.live.coldAt(slot)
@@ -268,10 +277,8 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 			t.reallocBirth, t.reallocOK = oldCold.birth, true
 		}
 	case format.OpCache, format.OpReuse:
-		slot, ok := t.live.find(addr)
+		slot, ok := t.findLive(r, seq, op, addr)
 		if !ok {
-			t.notLive(seq, op, addr)
-			r.kind = rowMissing
 			return liveCold{}
 		}
 		h := t.live.hot(slot)
