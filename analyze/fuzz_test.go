@@ -39,15 +39,15 @@ func fuzzRows(data []byte) []row {
 // every report of them: whatever the rows, the replay ends without a panic
 // or an error (but --max-memory's), and every report prints.
 func FuzzReplay(f *testing.F) {
-	f.Add([]byte{0, 0, 1, 1, 3, 32, 0, 1, 0, 1, 1, 3, 32, 0})                          // an alloc and its free
-	f.Add([]byte{0, 0, 1, 1, 3, 32, 0, 4, 0, 1, 1, 3, 32, 0, 5, 0, 2, 2, 3, 32, 0})    // alloc, park, reuse as another type
-	f.Add([]byte{2, 0, 1, 1, 3, 32, 0, 3, 0, 1, 1, 9, 64, 0, 7, 4, 0, 0, 0, 0, 0})     // a realloc of nothing, a return without a call
-	f.Add([]byte{0, 1, 3, 0, 250, 0, 64, 0, 3, 3, 0, 250, 0, 64, 1, 1, 1, 1, 251, 16}) // pymalloc and os rows at address 0
+	f.Add([]byte{0, 0, 0, 1, 1, 3, 32, 0, 1, 0, 1, 1, 3, 32, 0})                             // an alloc and its free
+	f.Add([]byte{1, 0, 0, 1, 1, 3, 32, 0, 4, 0, 1, 1, 3, 32, 0, 5, 0, 2, 2, 3, 32, 0})       // alloc, park, reuse as another type
+	f.Add([]byte{2, 2, 0, 1, 1, 3, 32, 0, 3, 0, 1, 1, 9, 64, 0, 7, 4, 0, 0, 0, 0, 0})        // a realloc of nothing, a return without a call
+	f.Add([]byte{0, 0, 1, 3, 0, 250, 0, 64, 0, 3, 3, 0, 250, 0, 64, 1, 1, 1, 1, 251, 16, 0}) // pymalloc and os rows at address 0
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 || len(data) > 7*2000 {
 			return
 		}
-		mode, rows := data[0], fuzzRows(data[1:])
+		mode, rows := data[0], fuzzRows(data[1:]) // mode: bounded, --max-memory, --top, --points
 		if len(rows) == 0 {
 			return
 		}
