@@ -43,6 +43,10 @@ type ObjectAllocator struct {
 
 	usedPools []*Pool        // per class: pools with a free block, most recently refilled first
 	pools     map[Addr]*Pool // pool address -> pool, for frees
+	// the pool pool found last, and its address: a program frees in runs
+	// within a pool, and the map's hashing showed in recording's profile
+	lastPool     *Pool
+	lastPoolAddr Addr
 	usable    *Arena         // usable_arenas: sorted by ascending nfree
 	nfp2lasta []*Arena       // nfp2lasta[n]: the last arena in usable with n free pools
 	maxPools  int            // MAX_POOLS_IN_ARENA
@@ -96,7 +100,15 @@ func (o *ObjectAllocator) alloc(n int64, t TypeID) (Addr, int64) {
 
 // pool returns the live pool holding address a, or nil.
 func (o *ObjectAllocator) pool(a Addr) *Pool {
-	return o.pools[a&^Addr(o.cfg.PoolSize-1)]
+	pa := a &^ Addr(o.cfg.PoolSize-1)
+	if o.lastPool != nil && pa == o.lastPoolAddr {
+		return o.lastPool
+	}
+	p := o.pools[pa]
+	if p != nil {
+		o.lastPool, o.lastPoolAddr = p, pa
+	}
+	return p
 }
 
 // blockSize returns the size class of the block at a.
@@ -299,6 +311,7 @@ func (o *ObjectAllocator) releaseArena(a *Arena) {
 	for pa := a.firstPool; pa < a.poolAddr; pa += Addr(o.cfg.PoolSize) {
 		delete(o.pools, pa)
 	}
+	o.lastPool = nil
 	a.next, a.prev, a.freePools = nil, nil, nil
 	size := o.h.os.Unmap(a.base)
 	o.h.emit(LayerOS, OpFree, o.h.typeArena, size, size, a.base)
