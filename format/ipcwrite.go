@@ -27,7 +27,9 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	flatbuffers "github.com/google/flatbuffers/go"
@@ -77,13 +79,16 @@ type ipcWriter struct {
 	fb      *flatbuffers.Builder
 	zstd    *zstd.Encoder // safe for concurrent EncodeAll
 	workers []*ipcCompressor
+	order   []int // compress's, kept
 	pad     [ipcAlign]byte
 }
 
 // ipcCompressor compresses buffers on one goroutine; out holds its results.
 type ipcCompressor struct {
-	lz4 *lz4.Writer
-	out []byte
+	lz4    *lz4.Writer
+	out    []byte
+	pieces []compressedPiece // the buffers in out
+	err    error
 }
 
 // Write appends p to c.out: the LZ4 writer writes its frames there.
@@ -360,40 +365,55 @@ func (e *ipcWriter) buildSchema(fb *flatbuffers.Builder) flatbuffers.UOffsetT {
 }
 
 // compress returns bufs compressed: each non-empty buffer becomes its
-// length (int64) and a frame of e's codec. The buffers are spread over the
-// workers; the result lives in their memory until the next call.
+// length (int64) and a frame of e's codec. The buffers go to the workers
+// largest first, each to whichever is free: a batch's buffers alternate
+// empty validity bitmaps and columns of 1 to 8 bytes a row, so handing
+// them out in turn gave one worker every column and the other nothing.
+// The result lives in the workers' memory until the next call.
 func (e *ipcWriter) compress(bufs [][]byte) ([][]byte, error) {
-	out := make([][]byte, len(bufs))
-	ends := make([][]int, len(e.workers)) // per worker: end of each buffer in its out
-	errs := make([]error, len(e.workers))
-	var wg sync.WaitGroup
-	for w, c := range e.workers {
+	order := e.order[:0]
+	for i, b := range bufs {
+		if len(b) > 0 {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(bufs[order[a]]) > len(bufs[order[b]]) })
+	e.order = order
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for _, c := range e.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.out = c.out[:0]
-			for i := w; i < len(bufs); i += len(e.workers) {
-				if len(bufs[i]) > 0 {
-					if errs[w] = c.compress(e, bufs[i]); errs[w] != nil {
-						return
-					}
+			c.out, c.pieces, c.err = c.out[:0], c.pieces[:0], nil
+			for k := next.Add(1) - 1; k < int64(len(order)); k = next.Add(1) - 1 {
+				start := len(c.out)
+				if c.err = c.compress(e, bufs[order[k]]); c.err != nil {
+					return
 				}
-				ends[w] = append(ends[w], len(c.out))
+				c.pieces = append(c.pieces, compressedPiece{order[k], start, len(c.out)})
 			}
 		}()
 	}
 	wg.Wait()
-	for w, c := range e.workers {
-		if errs[w] != nil {
-			return nil, errs[w]
+	out := make([][]byte, len(bufs))
+	for _, c := range e.workers {
+		if c.err != nil {
+			return nil, c.err
 		}
-		data, start := c.out, 0
-		for j, end := range ends[w] {
-			out[w+j*len(e.workers)] = data[start:end:end]
-			start = end
+		for _, p := range c.pieces {
+			out[p.buf] = c.out[p.start:p.end:p.end]
 		}
 	}
 	return out, nil
+}
+
+// compressedPiece is where a worker put buffer buf's compressed form:
+// out[start:end].
+type compressedPiece struct {
+	buf, start, end int
 }
 
 // compress appends b's compressed form to c.out.
