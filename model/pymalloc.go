@@ -47,9 +47,9 @@ type ObjectAllocator struct {
 	// within a pool, and the map's hashing showed in recording's profile
 	lastPool     *Pool
 	lastPoolAddr Addr
-	usable    *Arena         // usable_arenas: sorted by ascending nfree
-	nfp2lasta []*Arena       // nfp2lasta[n]: the last arena in usable with n free pools
-	maxPools  int            // MAX_POOLS_IN_ARENA
+	usable       *Arena   // usable_arenas: sorted by ascending nfree
+	nfp2lasta    []*Arena // nfp2lasta[n]: the last arena in usable with n free pools
+	maxPools     int      // MAX_POOLS_IN_ARENA
 
 	arenaObjects int // length of the arena vector (maxarenas)
 	arenasLive   int // narenas_currently_allocated
