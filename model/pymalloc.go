@@ -43,13 +43,15 @@ type ObjectAllocator struct {
 
 	usedPools []*Pool        // per class: pools with a free block, most recently refilled first
 	pools     map[Addr]*Pool // pool address -> pool, for frees
-	// the pool pool found last, and its address: a program frees in runs
-	// within a pool, and the map's hashing showed in recording's profile
+	usable    *Arena         // usable_arenas: sorted by ascending nfree
+	nfp2lasta []*Arena       // nfp2lasta[n]: the last arena in usable with n free pools
+	maxPools  int            // MAX_POOLS_IN_ARENA
+
+	// the pool that the method pool found last, and its address: frees
+	// come in runs within a pool, and the map's hashing showed in the
+	// profile of a recording
 	lastPool     *Pool
 	lastPoolAddr Addr
-	usable       *Arena   // usable_arenas: sorted by ascending nfree
-	nfp2lasta    []*Arena // nfp2lasta[n]: the last arena in usable with n free pools
-	maxPools     int      // MAX_POOLS_IN_ARENA
 
 	arenaObjects int // length of the arena vector (maxarenas)
 	arenasLive   int // narenas_currently_allocated
