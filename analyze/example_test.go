@@ -95,6 +95,41 @@ func ExampleRun() {
 	// <module> (example.py:7),int,1,28,32,<module> (example.py:7)
 }
 
+// A bounded analysis keeps no table of live objects, for traces whose
+// live heap would not fit in memory: what a free ends comes from its row.
+// MaxMemory makes a full analysis stop, rather than run out of memory,
+// when the table would grow past it.
+func ExampleOptions_bounded() {
+	f, err := os.CreateTemp("", "example-*.arrow")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	writeExample(f)
+	f.Close()
+
+	r, err := format.Open(f.Name())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	rep, err := analyze.Run(r, "example.arrow", analyze.Options{Bounded: true, MaxMemory: 1 << 30})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("peak %d bytes at event #%d, %d bytes live at the end\n", rep.PeakBytes, rep.PeakSeq, rep.FinalBytes)
+	for _, t := range rep.Reports.Peak.ByType {
+		fmt.Printf("at the peak: %d bytes of %s\n", t.Bytes, t.Name)
+	}
+	fmt.Println("sites at the peak known:", !rep.Reports.Peak.SitesUnknown, "leaks report:", rep.Reports.Leaks != nil)
+	// Output:
+	// peak 170 bytes at event #6, 28 bytes live at the end
+	// at the peak: 64 bytes of list.items
+	// at the peak: 56 bytes of list
+	// at the peak: 50 bytes of str
+	// sites at the peak known: false leaks report: false
+}
+
 func ExampleParseThreshold() {
 	t, err := analyze.ParseThreshold("type:list.items.peak>1.5MiB")
 	if err != nil {
