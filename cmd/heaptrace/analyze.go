@@ -70,7 +70,7 @@ none is named), computed together in one pass:
 	f.StringVar(&opts.typ, "type", "", "only object-layer allocations of this type (a name or a glob: 'list*')")
 	f.StringVar(&opts.site, "site", "", "only object-layer allocations at sites containing this text ('words.py:12')")
 	f.StringArrayVar(&opts.failIf, "fail-if", nil, "exit with status 3 when this holds, e.g. 'peak>64MiB', 'os.peak>200MiB', 'type:list.final>1MiB' (repeatable)")
-	f.StringVar(&opts.maxMem, "max-memory", "", "stop with an error when the table of live objects would need more than this, e.g. 4GiB (0: no bound; default: half of this machine's memory)")
+	f.StringVar(&opts.maxMem, "max-memory", "", "stop with an error when the table of live objects would need more than this, e.g. 4GiB (0: no bound; default: half of this machine's or container's memory)")
 	f.BoolVar(&opts.bounded, "bounded", false, "keep no memory per live object: take what each free ends from its row (summary, types, peak by type, growth, sizes, fragmentation; frees not checked)")
 	return cmd
 }
