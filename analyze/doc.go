@@ -63,8 +63,9 @@
 // The live objects are the one table that grows with the trace: a trace
 // of a billion allocations never freed would need tens of gigabytes.
 // Options.MaxMemory bounds it (the command line's default is half the
-// machine's memory): a replay whose table would grow past the bound stops
-// with an error that names the event and offers the bounded replay.
+// memory the machine, or its container, gives the process): a replay
+// whose table would grow past the bound stops with an error that names
+// the event and offers the bounded replay.
 //
 // A bounded replay (Options.Bounded) keeps no live objects: a free row
 // repeats its allocation's size, block and type, so the object table
