@@ -1,6 +1,7 @@
 // This file defines the reader's fast path: record batches, compressed or
-// not, are decoded here, straight from the message body (or one decoder
-// kept per reader) into the Batch, instead of through Arrow's reader.
+// not, are decoded here, straight from the message body (or the reader's
+// decoders, a column per goroutine: decodepool.go) into the Batch, instead
+// of through Arrow's reader.
 //
 // Arrow v15's reader copies each buffer out of the message body into a
 // buffer of its own, cleared first, allocates a record per batch and, for
@@ -13,20 +14,19 @@
 // column's bytes; anything else (the first batch with its dictionaries, a
 // dictionary batch, a batch whose layout is odd, a frame that does not
 // decode to its column) goes to Arrow as before, so Arrow's checks and
-// errors stay those of every odd file. Decoding stops at the first column
-// that fails, and keeps no memory for it.
+// errors stay those of every odd file. Every column's layout is checked,
+// and every frame's header (plausible), before any memory is set aside
+// for the batch, so a few hostile bytes claiming millions of rows cost
+// nothing; a column that fails to decode keeps no memory.
 
 package format
 
 import (
 	"encoding/binary"
-	"errors"
-	"io"
+	"runtime"
 	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
 )
 
 const batchLength = 0 // RecordBatch: length (long)
@@ -104,107 +104,46 @@ func (r *Reader) fastCodec(v *fbVerifier, comp fbTable) int {
 	return int(codec)
 }
 
-// decompress returns the want bytes that the compressed buffer p of field
-// f holds, decoded into dst if it is not nil (memory of the Batch being
-// filled, of want bytes) or else into memory the reader keeps for that
-// field, or nil when p is not exactly that (Arrow's path then reports
-// what is wrong). p is an int64 length, then a frame; a length of -1
-// means the bytes follow as they are.
-func (r *Reader) decompress(codec, f int, p []byte, want int64, dst []byte) []byte {
-	if want == 0 {
-		return nil
-	}
-	if len(p) < 8 {
-		return nil
+// decompress prepares the compressed buffer p of field f (Batch column
+// col), which must hold want bytes: p is an int64 length, then a frame; a
+// length of -1 means the bytes follow as they are. It returns the bytes at
+// once when they are stored as they are and the column is not one of the
+// Batch's own (size, block, addr: those are written into the Batch's
+// memory, which is allocated only once every column's layout is right).
+// Otherwise the buffer becomes a job in r.pool.jobs, and decompress
+// returns job true. It returns false when p cannot be the column (Arrow's
+// path then reports what is wrong).
+func (r *Reader) decompress(codec, f, col int, p []byte, want int64) (stored []byte, job, ok bool) {
+	if want == 0 || len(p) < 8 {
+		return nil, false, false
 	}
 	n := int64(binary.LittleEndian.Uint64(p))
 	p = p[8:]
-	if n == -1 {
-		if int64(len(p)) < want {
-			return nil
-		}
-		if dst != nil {
-			return dst[:copy(dst, p[:want])]
-		}
-		return p[:want]
-	}
-	if n != want {
-		return nil
-	}
-	own := dst == nil
-	if own {
+	j := colJob{codec: codec, col: col, src: p, want: want}
+	switch {
+	case n == -1 && int64(len(p)) < want:
+		return nil, false, false
+	case n == -1 && !batchOwned(col):
+		return p[:want], false, true
+	case n == -1:
+		j.codec, j.src = codecStored, p[:want]
+	case n != want || !plausible(codec, p, want):
+		return nil, false, false
+	case !batchOwned(col):
 		for len(r.scratch) <= f {
 			r.scratch = append(r.scratch, nil)
 		}
-		dst = r.scratch[f]
+		j.dst = r.scratch[f]
 	}
-	var err error
-	if codec == codecZstd {
-		dst, err = r.unzstd(dst, p, want)
-	} else {
-		dst, err = r.unlz4(dst, p, want)
-	}
-	if err != nil || int64(len(dst)) != want {
-		// a damaged or hostile frame: keep none of what it made
-		if own {
-			r.scratch[f] = nil
-		}
-		return nil
-	}
-	if own {
-		r.scratch[f] = dst
-	}
-	return dst
+	r.pool.jobs = append(r.pool.jobs, j)
+	return nil, true, true
 }
 
-// unzstd decodes the zstd frame p, which must hold want bytes, into dst's
-// memory if it is large enough. A frame that states its size must state
-// want, and decoding stops at want bytes, so a small frame cannot make
-// the reader allocate more than its column's size.
-func (r *Reader) unzstd(dst, p []byte, want int64) ([]byte, error) {
-	var h zstd.Header
-	if err := h.Decode(p); err != nil {
-		return nil, err
-	}
-	if h.HasFCS && h.FrameContentSize != uint64(want) {
-		return nil, errFrameSize
-	}
-	if r.zstd == nil {
-		var err error
-		r.zstd, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecodeAllCapLimit(true),
-			zstd.WithDecoderMaxMemory(8*MaxBatchLen))
-		if err != nil {
-			return nil, err
-		}
-	}
-	if int64(cap(dst)) < want {
-		dst = make([]byte, 0, want)
-	}
-	return r.zstd.DecodeAll(p, dst[:0:want])
+// batchOwned reports whether Batch column col is decoded into the Batch's
+// own memory rather than the reader's.
+func batchOwned(col int) bool {
+	return col == colSize || col == colBlock || col == colAddr
 }
-
-// unlz4 decodes the LZ4 frame p, which must hold want bytes, into dst's
-// memory if it is large enough. LZ4 expands a block at most about 255
-// times, so a frame too short for want is refused before anything is
-// allocated.
-func (r *Reader) unlz4(dst, p []byte, want int64) ([]byte, error) {
-	if want > 256*int64(len(p))+1024 {
-		return nil, errFrameSize
-	}
-	if r.lz4 == nil {
-		r.lz4 = lz4.NewReader(nil)
-	}
-	r.lz4src.Reset(p)
-	r.lz4.Reset(&r.lz4src)
-	dst = resize(dst, int(want))
-	if _, err := io.ReadFull(r.lz4, dst); err != nil {
-		return nil, err
-	}
-	return dst, nil
-}
-
-// errFrameSize is a compressed buffer that cannot hold its column.
-var errFrameSize = errors.New("a compressed buffer whose size is not its column's")
 
 // fastColumns returns the columns of the message with metadata meta and
 // body body, pointing into the body or the reader's memory, or false when
@@ -243,7 +182,7 @@ func (r *Reader) fastColumns(meta, body []byte, b *Batch) (*batchColumns, bool) 
 		return nil, false
 	}
 	// field f is node f, buffers 2f (validity) and 2f+1
-	col := func(f, width int, dst []byte) []byte {
+	col := func(f, width, i int) []byte {
 		if f >= nodes || 2*f+1 >= bufs {
 			return nil
 		}
@@ -260,15 +199,36 @@ func (r *Reader) fastColumns(meta, body []byte, b *Batch) (*batchColumns, bool) 
 			if off < 0 || off%8 != 0 || size < 0 || off > int64(len(body)) || size > int64(len(body))-off {
 				return nil
 			}
-			return r.decompress(codec, f, body[off:off+size], want, dst)
+			stored, job, ok := r.decompress(codec, f, i, body[off:off+size], want)
+			switch {
+			case !ok:
+				return nil
+			case job:
+				return []byte{} // decoded below, with the other columns
+			}
+			return stored
 		}
 		if off < 0 || off%8 != 0 || size < want || off > int64(len(body)) || want > int64(len(body))-off {
 			return nil
 		}
 		return body[off : off+want]
 	}
-	// the columns one by one, stopping at the first that fails
-	var cols [numColumns + 1][]byte // seq (version 1) last
+	if codec >= 0 && r.pool == nil {
+		var err error
+		if r.pool, err = newDecodePool(decodeHelpers()); err != nil {
+			return nil, false
+		}
+		runtime.AddCleanup(r, (*decodePool).close, r.pool)
+	}
+	if r.pool != nil {
+		r.pool.jobs = r.pool.jobs[:0]
+	}
+	// the columns' layout one by one, stopping at the first that is
+	// wrong; then the compressed ones, decoded together
+	var (
+		cols   [numColumns + 1][]byte // seq (version 1) last
+		jobsOf [numColumns + 1]int    // cols[i]'s job in r.pool.jobs, plus one (0: none)
+	)
 	fields := [numColumns + 1]struct{ field, width int }{
 		colOp: {r.cols[colOp], 1}, colLayer: {r.cols[colLayer], 1}, colType: {r.cols[colType], 2},
 		colSize: {r.cols[colSize], 8}, colBlock: {r.cols[colBlock], 8}, colAddr: {r.cols[colAddr], 8},
@@ -278,23 +238,15 @@ func (r *Reader) fastColumns(meta, body []byte, b *Batch) (*batchColumns, bool) 
 		if f.field == noColumn || n == 0 {
 			continue
 		}
-		var dst []byte
-		if codec >= 0 {
-			switch i {
-			case colSize:
-				b.Size = resize(b.Size, int(n))
-				dst = bytesOf(b.Size)
-			case colBlock:
-				b.Block = resize(b.Block, int(n))
-				dst = bytesOf(b.Block)
-			case colAddr:
-				b.Addr = resize(b.Addr, int(n))
-				dst = bytesOf(b.Addr)
-			}
-		}
-		if cols[i] = col(f.field, f.width, dst); cols[i] == nil {
+		if cols[i] = col(f.field, f.width, i); cols[i] == nil {
 			return nil, false
 		}
+		if len(cols[i]) == 0 {
+			jobsOf[i] = len(r.pool.jobs)
+		}
+	}
+	if r.pool != nil && len(r.pool.jobs) > 0 && !r.decodeJobs(b, int(n), &cols, &jobsOf, fields[:]) {
+		return nil, false
 	}
 	c := &r.fast
 	*c = batchColumns{
@@ -310,6 +262,49 @@ func (r *Reader) fastColumns(meta, body []byte, b *Batch) (*batchColumns, bool) 
 		sites:   view[int32](cols[colSite]),
 	}
 	return c, true
+}
+
+// decodeJobs decodes the batch's compressed columns together, and sets
+// cols[i] to each; it returns false if one of them does not decode to its
+// column. Size, block and addr are decoded into b's memory, n rows, and
+// dropped from b if a column fails (a hostile batch may claim millions of
+// rows); the other columns into memory the reader keeps, which it keeps
+// only for the columns that decoded.
+func (r *Reader) decodeJobs(b *Batch, n int, cols *[numColumns + 1][]byte, jobsOf *[numColumns + 1]int, fields []struct{ field, width int }) bool {
+	for k := range r.pool.jobs {
+		switch j := &r.pool.jobs[k]; j.col {
+		case colSize:
+			b.Size = resize(b.Size, n)
+			j.dst = bytesOf(b.Size)
+		case colBlock:
+			b.Block = resize(b.Block, n)
+			j.dst = bytesOf(b.Block)
+		case colAddr:
+			b.Addr = resize(b.Addr, n)
+			j.dst = bytesOf(b.Addr)
+		}
+	}
+	r.pool.run(len(r.pool.jobs))
+	ok := true
+	for i, k := range jobsOf {
+		if k == 0 {
+			continue
+		}
+		j := &r.pool.jobs[k-1]
+		if j.out == nil {
+			ok = false // a damaged or hostile frame: keep none of what it made
+		}
+		if !batchOwned(i) {
+			r.scratch[fields[i].field] = j.out
+		}
+		cols[i] = j.out
+	}
+	clear(r.pool.jobs) // they point into the body and the batch
+	r.pool.jobs = r.pool.jobs[:0]
+	if !ok {
+		b.Size, b.Block, b.Addr = nil, nil, nil
+	}
+	return ok
 }
 
 // bytesOf returns the memory of s as bytes.

@@ -3,7 +3,6 @@
 package format
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,8 +13,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
 )
 
 // ReaderAtSeeker is what a Reader reads from, such as an *os.File or a
@@ -53,13 +50,11 @@ type Reader struct {
 	done    bool
 	err     error // the error that ended reading
 
-	fastOK  bool          // the schema allows the fast path (fast.go)
-	fast    batchColumns  // the columns of the batch the fast path decodes
-	zstd    *zstd.Decoder // the fast path's, made on first use
-	lz4     *lz4.Reader
-	lz4src  bytes.Reader
-	scratch [][]byte // per field: the fast path's decompressed buffer
-	nFast   int      // batches the fast path decoded, for tests
+	fastOK  bool         // the schema allows the fast path (fast.go)
+	fast    batchColumns // the columns of the batch the fast path decodes
+	pool    *decodePool  // the fast path's decoders, made on the first compressed batch
+	scratch [][]byte     // per field: the fast path's decompressed buffer
+	nFast   int          // batches the fast path decoded, for tests
 	closed  bool
 }
 
@@ -556,8 +551,8 @@ func (r *Reader) Close() error {
 		r.ipc.Release()
 		r.ipc = nil
 	}
-	if r.zstd != nil {
-		r.zstd.Close()
+	if r.pool != nil {
+		r.pool.close()
 	}
 	r.scratch = nil
 	if r.file != nil {
