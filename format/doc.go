@@ -160,8 +160,8 @@
 // The Writer writes the IPC file itself (ipcwrite.go) rather than through
 // Arrow's FileWriter, which makes a new compressor, megabytes of tables,
 // for every batch; the Reader decodes record batches, compressed or not,
-// on a fast path of its own (fast.go) and leaves the rest to Arrow's
-// reader. Sizes, per event: 32 bytes uncompressed; compressed, they
+// on a fast path of its own (fast.go), a compressed batch's columns in
+// parallel (decodepool.go), and leaves the rest to Arrow's reader. Sizes, per event: 32 bytes uncompressed; compressed, they
 // depend on how predictable the addresses are (see the README's Speed
 // section).
 //
