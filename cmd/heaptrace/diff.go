@@ -15,6 +15,7 @@ type diffOptions struct {
 	typ    string
 	site   string
 	failIf []string
+	maxMem string    // --max-memory; "": driver.DefaultMaxMemory
 	stderr io.Writer // progress bar and warnings; nil: neither
 }
 
@@ -53,6 +54,7 @@ to B; growth is the change of the peak:
 	f.IntVar(&opts.top, "top", 10, "rows of the type and site tables (0: all)")
 	f.StringVar(&opts.typ, "type", "", "only object-layer allocations of this type (a name or a glob) in both traces")
 	f.StringVar(&opts.site, "site", "", "only object-layer allocations at sites containing this text in both traces")
+	f.StringVar(&opts.maxMem, "max-memory", "", "stop with an error when a trace's table of live objects would need more than this, e.g. 4GiB (0: no bound; default: half of this machine's or container's memory)")
 	f.StringArrayVar(&opts.failIf, "fail-if", nil, "exit with status 3 when this holds, e.g. 'peak>64MiB', 'growth>10%' (repeatable)")
 	return cmd
 }
@@ -68,7 +70,11 @@ func runDiff(w io.Writer, pathA, pathB string, opts diffOptions) error {
 	if err != nil {
 		return err
 	}
-	aopts := analyze.Options{Reports: analyze.DiffReports, Type: opts.typ, Site: opts.site}
+	maxMem, err := maxMemory(opts.maxMem)
+	if err != nil {
+		return err
+	}
+	aopts := analyze.Options{Reports: analyze.DiffReports, Type: opts.typ, Site: opts.site, MaxMemory: maxMem}
 	a, err := analyzeFile(pathA, aopts, opts.stderr)
 	if err != nil {
 		return err

@@ -132,6 +132,7 @@ func pct(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) + "%" }
 
 func TestDiffBadInput(t *testing.T) {
 	a := record(t, "list-growth", "100")
+	big := record(t, "leaky-cache", "2000") // 513 objects live at once: the live table grows
 	missing := filepath.Join(t.TempDir(), "nope.arrow")
 	for _, tc := range []struct {
 		args []string
@@ -142,6 +143,8 @@ func TestDiffBadInput(t *testing.T) {
 		{[]string{"diff", a, missing}, 1, "nope.arrow"},
 		{[]string{"diff", "--json", "--csv", a, a}, 2, "--json and --csv"},
 		{[]string{"diff", "--top", "-2", a, a}, 2, "--top -2"},
+		{[]string{"diff", "--max-memory", "lots", a, a}, 2, `--max-memory: "lots" is not a size`},
+		{[]string{"diff", "--max-memory", "1KiB", a, big}, 1, "over --max-memory 1 KiB"},
 		{[]string{"diff", "--type", "nothing", a, a}, 0, ""},
 	} {
 		code, stdout, stderr := heaptrace(t, tc.args...)
