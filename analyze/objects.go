@@ -138,15 +138,36 @@ func (t *objectTable) batch(b *format.Batch, rec *records) error {
 // limitError is the error of a live table that reached its limit at
 // event seq.
 func (t *objectTable) limitError(seq uint64) error {
+	e := &MemoryError{Trace: t.name, Seq: seq, Limit: t.live.limit, Bounded: t.bounded}
 	if t.bounded {
-		return fmt.Errorf("analyze %s: event #%d: %s objects are parked on free lists, in a table of %s, over --max-memory %s; "+
-			"CPython's free lists hold a few thousand: is the trace damaged?",
-			t.name, seq, Count(int64(t.parkedAt.Len())), Bytes(t.parkedBytes()), Bytes(t.live.limit))
+		e.Objects, e.Bytes = int64(t.parkedAt.Len()), t.parkedBytes()
+	} else {
+		e.Objects, e.Bytes = int64(t.live.Len()), t.live.bytesFor(2*len(t.live.slots))
 	}
-	return fmt.Errorf("analyze %s: event #%d: %s objects are live, and a table for more would take %s, over --max-memory %s: "+
+	return e
+}
+
+// MemoryError is the error of an analysis whose table of live objects
+// would take more than Options.MaxMemory.
+type MemoryError struct {
+	Trace   string
+	Seq     uint64 // the event at which the table was to grow
+	Objects int64  // objects in the table then: live, or parked when Bounded
+	Bytes   int64  // what the table would take
+	Limit   int64  // Options.MaxMemory
+	Bounded bool   // the table was the bounded replay's, of parked objects
+}
+
+func (e *MemoryError) Error() string {
+	if e.Bounded {
+		return fmt.Sprintf("analyze %s: event #%d: %s objects are parked on free lists, in a table of %s, over --max-memory %s; "+
+			"CPython's free lists hold a few thousand: is the trace damaged?",
+			e.Trace, e.Seq, Count(e.Objects), Bytes(e.Bytes), Bytes(e.Limit))
+	}
+	return fmt.Sprintf("analyze %s: event #%d: %s objects are live, and a table for more would take %s, over --max-memory %s: "+
 		"the reports asked for follow each live object. Raise --max-memory if the machine has the memory, or use --bounded, "+
 		"which keeps no memory per object (summary, types, peak by type, growth, sizes and fragmentation)",
-		t.name, seq, Count(int64(t.live.Len())), Bytes(t.live.bytesFor(2*len(t.live.slots))), Bytes(t.live.limit))
+		e.Trace, e.Seq, Count(e.Objects), Bytes(e.Bytes), Bytes(e.Limit))
 }
 
 // parkedBytes returns the memory of the table of parked objects.

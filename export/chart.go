@@ -58,9 +58,9 @@ type chartSeries struct {
 // bytes of each type at grid events. It returns the report, the chart and
 // the events read.
 func loadChart(r *format.Reader, path, name string, reports []string, points, grid int, opts Options) (*analyze.Report, *chartData, uint64, error) {
-	rep, err := analyze.Run(r, name, analyze.Options{Points: points, Reports: reports, Top: opts.Top, Progress: opts.progress("analyze")})
+	rep, err := analyze.Run(r, name, analyze.Options{Points: points, Reports: reports, Top: opts.Top, Progress: opts.progress("analyze"), MaxMemory: opts.MaxMemory})
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, asMemoryError(err)
 	}
 	title := opts.Title
 	if title == "" {
@@ -93,6 +93,7 @@ func loadChart(r *format.Reader, path, name string, reports []string, points, gr
 	defer r2.Close()
 	h := r2.Header()
 	p := newReplay(h, false)
+	p.name, p.limit = name, opts.MaxMemory
 	samples := make([][]int64, len(c.Grid)) // [grid][type]
 	events, err := p.run(r2, c.Grid, func(i int) { samples[i] = p.liveByType(len(h.Types)) }, opts.progress("types"))
 	if err != nil {

@@ -116,6 +116,11 @@ type Options struct {
 	// trace with the pass's name ("analyze", "write", ...), the batches
 	// done and the batches in the file (-1 when unknown).
 	Progress func(pass string, done, total int)
+	// MaxMemory bounds, in bytes, the tables of live objects that the
+	// profile and the charts replay the trace with (0: no bound); a trace
+	// whose live objects need more stops the export with an error. Parquet,
+	// CSV and JSON lines need no such table.
+	MaxMemory int64
 }
 
 func (o *Options) progress(pass string) func(done, total int) {

@@ -64,9 +64,9 @@ func isSpecial(fn string) bool { return strings.HasPrefix(fn, "<") && strings.Co
 // writePprof writes a heap profile of the trace: one sample per call
 // stack and type (label "type"), with each sample type's value.
 func writePprof(w io.Writer, r *format.Reader, path, name string, opts Options) (uint64, error) {
-	rep, err := analyze.Run(r, name, analyze.Options{Reports: []string{"summary"}, Progress: opts.progress("analyze")})
+	rep, err := analyze.Run(r, name, analyze.Options{Reports: []string{"summary"}, Progress: opts.progress("analyze"), MaxMemory: opts.MaxMemory})
 	if err != nil {
-		return 0, err
+		return 0, asMemoryError(err)
 	}
 	r2, err := format.Open(path)
 	if err != nil {
@@ -75,6 +75,7 @@ func writePprof(w io.Writer, r *format.Reader, path, name string, opts Options) 
 	defer r2.Close()
 	h := r2.Header()
 	p := newReplay(h, true)
+	p.name, p.limit = name, opts.MaxMemory
 	events, err := p.run(r2, []uint64{rep.PeakSeq}, func(int) { p.snapshot() }, opts.progress("profile"))
 	if err != nil {
 		return events, err

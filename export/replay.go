@@ -6,8 +6,10 @@ package export
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
+	"github.com/heaptrace/heaptrace/analyze"
 	"github.com/heaptrace/heaptrace/format"
 )
 
@@ -49,7 +51,17 @@ type replay struct {
 
 	stacksOn bool
 	stacks   stackTable
+
+	// limit bounds the memory of live (0: none): run stops, after the
+	// batch that passed it, with an error naming the trace (name)
+	limit int64
+	name  string
 }
+
+// liveObjectBytes is what a live object costs in replay.live, a Go map:
+// its key and value, and the map's slack (measured with
+// TestLiveObjectBytes).
+const liveObjectBytes = 64
 
 func newReplay(h format.Header, stacks bool) *replay {
 	return &replay{
@@ -97,6 +109,9 @@ func (p *replay) run(r *format.Reader, marks []uint64, at func(mark int), progre
 			}
 		}
 		events += uint64(b.Len())
+		if p.limit > 0 && int64(len(p.live))*liveObjectBytes > p.limit {
+			return events, memoryError(p.name, b.Seq[len(b.Seq)-1], int64(len(p.live)), p.limit)
+		}
 		if progress != nil {
 			progress(done, total)
 		}
@@ -254,4 +269,24 @@ func (s *stackTable) sites(id uint32) []uint32 {
 		id = n.parent
 	}
 	return out
+}
+
+// memoryError is the error of an export whose live objects, at event seq,
+// take more than limit bytes (Options.MaxMemory), in its own replay or in
+// analyze's: it says what to do in export's terms.
+func memoryError(trace string, seq uint64, objects, limit int64) error {
+	return fmt.Errorf("export %s: event #%d: %s objects are live, and holding more takes over --max-memory %s: "+
+		"the profile and the charts follow each live object. Raise --max-memory if the machine has the memory; "+
+		"Parquet, CSV and JSON lines exports need no memory per object",
+		trace, seq, analyze.Count(objects), analyze.Bytes(limit))
+}
+
+// asMemoryError rephrases analyze's MemoryError as memoryError, and
+// returns any other error as it is.
+func asMemoryError(err error) error {
+	var me *analyze.MemoryError
+	if errors.As(err, &me) {
+		return memoryError(me.Trace, me.Seq, me.Objects, me.Limit)
+	}
+	return err
 }

@@ -15,6 +15,7 @@ type exportOptions struct {
 	to     string
 	out    string
 	stderr io.Writer // progress bars and the closing line
+	maxMem string    // --max-memory; "": driver.DefaultMaxMemory
 	opts   export.Options
 }
 
@@ -62,6 +63,7 @@ The format is --to's, or else the one -o's extension implies (.parquet, .csv,
 	f.IntVar(&opts.opts.Types, "types", 0, "svg, png, html: stack this many types, the rest as \"other\" (default 8)")
 	f.IntVar(&opts.opts.Top, "top", 0, "html: rows of each table (default 25)")
 	f.StringVar(&opts.opts.Title, "title", "", "svg, png, html: the title (default: the workload's name)")
+	f.StringVar(&opts.maxMem, "max-memory", "", "pprof, svg, png, html: stop with an error when the tables of live objects would need more than this, e.g. 4GiB (0: no bound; default: half of this machine's or container's memory)")
 	return cmd
 }
 
@@ -69,6 +71,11 @@ func runExport(path string, o exportOptions) error {
 	if o.out == "" {
 		return usageError("export needs -o OUT, the file to write")
 	}
+	maxMem, err := maxMemory(o.maxMem)
+	if err != nil {
+		return err
+	}
+	o.opts.MaxMemory = maxMem
 	switch {
 	case o.to != "":
 		f, err := export.ParseFormat(o.to)
