@@ -54,20 +54,24 @@ func writeExample(w io.WriteSeeker) {
 	}
 }
 
-func ExampleRun() {
+// openExample writes the example trace to a temporary file and opens it;
+// done closes and removes it.
+func openExample() (r *format.Reader, done func()) {
 	f, err := os.CreateTemp("", "example-*.arrow")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.Remove(f.Name())
 	writeExample(f)
 	f.Close()
-
-	r, err := format.Open(f.Name())
-	if err != nil {
+	if r, err = format.Open(f.Name()); err != nil {
 		log.Fatal(err)
 	}
-	defer r.Close()
+	return r, func() { r.Close(); os.Remove(f.Name()) }
+}
+
+func ExampleRun() {
+	r, done := openExample()
+	defer done()
 	rep, err := analyze.Run(r, "example.arrow", analyze.Options{Reports: []string{"peak", "leaks", "lifetimes"}})
 	if err != nil {
 		log.Fatal(err)
@@ -100,19 +104,8 @@ func ExampleRun() {
 // MaxMemory makes a full analysis stop, rather than run out of memory,
 // when the table would grow past it.
 func ExampleOptions_bounded() {
-	f, err := os.CreateTemp("", "example-*.arrow")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.Remove(f.Name())
-	writeExample(f)
-	f.Close()
-
-	r, err := format.Open(f.Name())
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer r.Close()
+	r, done := openExample()
+	defer done()
 	rep, err := analyze.Run(r, "example.arrow", analyze.Options{Bounded: true, MaxMemory: 1 << 30})
 	if err != nil {
 		log.Fatal(err)
