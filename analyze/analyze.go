@@ -344,7 +344,7 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 		p.lifes = make([]lifetimes, len(h.Types))
 	}
 	// births are for the lifetimes report, call stacks for sites and leaks:
-	// without them, each live object is 24 bytes instead of 40
+	// without them, a live object's slot is 32 bytes instead of 48
 	p.live = newLiveTableKeep(p.lifes != nil || p.stacksOn)
 	p.live.limit = opts.MaxMemory
 	if p.bounded = opts.Bounded; p.bounded {

@@ -67,8 +67,8 @@ func (r *Reader) readFast(b *Batch) (bool, error) {
 		c  *batchColumns
 		ok bool
 	)
-	// the codecs are other people's code: a panic in one is a damaged
-	// file, which Arrow's path then reports
+	// a panic here is a damaged file, which Arrow's path then reports (the
+	// codecs, on the decoding pool's goroutines, recover their own)
 	if guard(func() error { c, ok = r.fastColumns(meta, body, b); return nil }) != nil {
 		ok = false
 	}
@@ -149,8 +149,9 @@ func batchOwned(col int) bool {
 // body body, pointing into the body or the reader's memory, or false when
 // the fast path does not decode it. A compressed batch's 8-byte columns
 // are decoded straight into b's memory (batchColumns.inBatch), which
-// saves copying them there after; b's columns are left with any content
-// then, and the batch must be filled by Arrow's path if this one fails.
+// saves copying them there after. When it returns false, b is for Arrow's
+// path to fill: its 8-byte columns may hold anything, or be nil after a
+// frame that did not decode.
 func (r *Reader) fastColumns(meta, body []byte, b *Batch) (*batchColumns, bool) {
 	v := fbVerifier{buf: meta} // verified when it was read
 	h, ok := v.recordBatchOf()
