@@ -257,8 +257,15 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	p.objectTable.name = name
 	total := r.NumBatches()
 	done := 0
-	err = pipeline(r, p.lowerLayers.batch, p.objectTable.batch, func(b *format.Batch, rec *records) {
-		p.upper(b, rec)
+	table, count := p.objectTable.batch, p.upper
+	if p.oneStage() {
+		// the table's stage counts too, and leaves no records
+		table, count = func(b *format.Batch, _ *records) error { return p.countBounded(b) }, nil
+	}
+	err = pipeline(r, p.lowerLayers.batch, table, func(b *format.Batch, rec *records) {
+		if count != nil {
+			count(b, rec)
+		}
 		done++
 		if opts.Progress != nil {
 			opts.Progress(done, total)
@@ -373,6 +380,9 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 // object table, then the counting.
 func (p *replay) batch(b *format.Batch) error {
 	p.lowerLayers.batch(b)
+	if p.oneStage() {
+		return p.countBounded(b)
+	}
 	if err := p.objectTable.batch(b, &p.rec); err != nil {
 		return err
 	}

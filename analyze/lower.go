@@ -41,6 +41,10 @@ type lowerLayers struct {
 
 // batch replays the allocator and os rows of b.
 func (l *lowerLayers) batch(b *format.Batch) {
+	if l.frag == nil {
+		l.sums(b)
+		return
+	}
 	for i, op := range b.Op {
 		switch b.Layer[i] {
 		case format.LayerPymalloc:
@@ -54,6 +58,67 @@ func (l *lowerLayers) batch(b *format.Batch) {
 			l.os(b.Seq[i], op, b.Type[i], b.Size[i], b.Addr[i])
 		}
 	}
+}
+
+// opSign is what an op does to its layer's bytes: +1 for an allocation,
+// -1 for a free, 0 for the ops that move no bytes at the layer (a cache
+// or reuse, the interpreter's markers). It has 16 entries so that an
+// index masked with 15 needs no bounds check.
+var opSign = [16]int64{format.OpAlloc: 1, format.OpReallocTo: 1, format.OpFree: -1, format.OpReallocFrom: -1}
+
+// lowerMask says, for each layer (masked with 7, a Layer indexes it
+// without a bounds check), which of lowerLayers.sums' running sums its
+// rows move: 1 for the sum, 0 for the others.
+var lowerMask = [8]struct{ pymalloc, raw, os int64 }{
+	format.LayerPymalloc: {pymalloc: 1},
+	format.LayerRaw:      {raw: 1},
+	format.LayerOS:       {os: 1},
+}
+
+// sums is batch without the fragmentation report. The layers' bytes are
+// running sums of signed sizes, each row adding its size times 0 or 1 to
+// every sum rather than branching on its layer and op: those follow no
+// pattern a branch predictor could learn, and a branch per row was most
+// of this loop's time. Only a new peak branches, which is rare.
+func (l *lowerLayers) sums(b *format.Batch) {
+	n := len(b.Op)
+	if n == 0 {
+		return
+	}
+	ops, layers, types := b.Op[:n], b.Layer[:n], b.Type[:n]
+	sizes, blocks := b.Size[:n], b.Block[:n]
+	first := b.Seq[0]
+	pymalloc, raw, arenas, other := l.pymallocCur, l.rawCur, l.arenaCur, l.otherCur
+	allocPeak, osPeak, otherPeak := l.lowPeak[layerAllocator], l.lowPeak[layerOS], l.otherPeak
+	arena := int64(l.arenaType)
+	if arena < 0 {
+		arena = 1 << 32 // no type has this index
+	}
+	for i := range ops {
+		m := &lowerMask[layers[i]&7]
+		sign := opSign[ops[i]&15]
+		block, size := sign*blocks[i], sign*sizes[i]*m.os
+		pymalloc += block * m.pymalloc
+		raw += block * m.raw
+		t := int64(types[i]) - arena
+		isArena := 1 + (t|-t)>>63 // 1 when t is 0, else 0
+		arenas += size * isArena
+		other += size * (1 - isArena)
+		if pymalloc+raw > allocPeak {
+			allocPeak = pymalloc + raw
+			l.lowPeakAt[layerAllocator] = first + uint64(i)
+			l.allocPeakParts = [2]int64{pymalloc, raw}
+		}
+		if arenas+other > osPeak {
+			osPeak = arenas + other
+			l.lowPeakAt[layerOS] = first + uint64(i)
+			l.osPeakParts = [2]int64{arenas, other}
+		}
+		otherPeak = max(otherPeak, other)
+	}
+	l.pymallocCur, l.rawCur, l.arenaCur, l.otherCur = pymalloc, raw, arenas, other
+	l.lowCur[layerAllocator], l.lowCur[layerOS] = pymalloc+raw, arenas+other
+	l.lowPeak[layerAllocator], l.lowPeak[layerOS], l.otherPeak = allocPeak, osPeak, otherPeak
 }
 
 func (l *lowerLayers) allocator(seq uint64, op format.Op, n int64, part *int64) {
