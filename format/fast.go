@@ -309,11 +309,11 @@ func (r *Reader) decodeJobs(b *Batch, n int, cols *[numColumns + 1][]byte, jobsO
 }
 
 // bytesOf returns the memory of s as bytes.
-func bytesOf[T int64 | uint64](s []T) []byte {
+func bytesOf[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64](s []T) []byte {
 	if len(s) == 0 {
 		return nil
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0])))
 }
 
 // view returns the bytes of p as values of T: p is 8-byte aligned (the

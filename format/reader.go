@@ -430,35 +430,92 @@ func (r *Reader) fillColumns(b *Batch, c *batchColumns, copyCols bool) error {
 	}
 
 	b.Op = resize(b.Op, n)
-	for i, x := range c.ops[:n] {
-		if x < 0 || int(x) >= len(r.opMap) {
-			return errorf(ErrCorrupt, "row %d: op index %d outside the op dictionary (%d names)", i, x, len(r.opMap))
-		}
-		b.Op[i] = r.opMap[x]
+	if i := mapCodes(b.Op, c.ops[:n], r.opMap); i >= 0 {
+		return errorf(ErrCorrupt, "row %d: op index %d outside the op dictionary (%d names)", i, c.ops[i], len(r.opMap))
 	}
 	b.Layer = resize(b.Layer, n)
-	for i, x := range c.layers[:n] {
-		if x < 0 || int(x) >= len(r.layMap) {
-			return errorf(ErrCorrupt, "row %d: layer index %d outside the layer dictionary (%d names)", i, x, len(r.layMap))
-		}
-		b.Layer[i] = r.layMap[x]
+	if i := mapCodes(b.Layer, c.layers[:n], r.layMap); i >= 0 {
+		return errorf(ErrCorrupt, "row %d: layer index %d outside the layer dictionary (%d names)", i, c.layers[i], len(r.layMap))
 	}
 	b.Type = resize(b.Type, n)
-	for i, t := range c.types[:n] {
-		if t < 0 || int(t) >= len(r.header.Types) {
-			return errorf(ErrCorrupt, "row %d: type index %d outside the type table (%d names)", i, t, len(r.header.Types))
-		}
-		b.Type[i] = uint16(t)
+	if i := copyIndices(b.Type, c.types[:n], len(r.header.Types)); i >= 0 {
+		return errorf(ErrCorrupt, "row %d: type index %d outside the type table (%d names)", i, c.types[i], len(r.header.Types))
 	}
 	b.Site = resize(b.Site, n)
-	for i, s := range c.sites[:n] {
-		if s < 0 || int(s) >= len(r.header.Sites) {
-			return errorf(ErrCorrupt, "row %d: site index %d outside the site table (%d names)", i, s, len(r.header.Sites))
-		}
-		b.Site[i] = uint32(s)
+	if i := copyIndices(b.Site, c.sites[:n], len(r.header.Sites)); i >= 0 {
+		return errorf(ErrCorrupt, "row %d: site index %d outside the site table (%d names)", i, c.sites[i], len(r.header.Sites))
 	}
 	r.seq += uint64(n)
 	return nil
+}
+
+// mapCodes sets dst to the codes that m gives the dictionary indices src,
+// and returns the first row whose index is outside m, or -1. A file
+// heaptrace wrote lists the names in the codes' order, so that m maps
+// each index to itself: the indices are then checked a word at a time
+// and copied as they are (a branch per row was a third of the time it
+// took to read an uncompressed trace).
+func mapCodes[T Op | Layer](dst []T, src []int8, m []T) int {
+	identity := true
+	for i, code := range m {
+		identity = identity && int(code) == i
+	}
+	if identity && allBelow(bytesOf(src), 1, uint64(len(m))) {
+		copy(bytesOf(dst), bytesOf(src))
+		return -1
+	}
+	for i, x := range src {
+		if x < 0 || int(x) >= len(m) {
+			return i
+		}
+		dst[i] = m[x]
+	}
+	return -1
+}
+
+// copyIndices copies the table indices src into dst, and returns the first
+// row whose index is negative or n or more, or -1. S and D have one size.
+func copyIndices[S int16 | int32, D uint16 | uint32](dst []D, src []S, n int) int {
+	width := len(bytesOf(src[:min(len(src), 1)]))
+	if allBelow(bytesOf(src), width, uint64(n)) {
+		copy(bytesOf(dst), bytesOf(src))
+		return -1
+	}
+	for i, x := range src {
+		if x < 0 || int(x) >= n {
+			return i
+		}
+	}
+	return -1
+}
+
+// allBelow reports whether every value of p, signed little-endian
+// integers of width bytes (1, 2 or 4), is in [0, n). It looks at 8 bytes
+// at a time: adding high-n to a value under high (its top bit clear)
+// sets the top bit exactly when the value is n or more, and carries
+// nothing into the next value; a value with its top bit set is negative,
+// and what its carry does to its neighbour does not matter, as the answer
+// is false either way.
+func allBelow(p []byte, width int, n uint64) bool {
+	if len(p) == 0 {
+		return true
+	}
+	if n == 0 {
+		return false
+	}
+	high := uint64(1) << (8*width - 1)
+	lanes := [...]uint64{1: 0x0101010101010101, 2: 0x0001000100010001, 4: 0x0000000100000001}[width]
+	add, tops := (high-min(n, high))*lanes, high*lanes
+	var acc uint64
+	for ; len(p) >= 8; p = p[8:] {
+		x := binary.LittleEndian.Uint64(p)
+		acc |= x + add | x
+	}
+	var tail [8]byte // zeros: below any n > 0
+	copy(tail[:], p)
+	x := binary.LittleEndian.Uint64(tail[:])
+	acc |= x + add | x
+	return acc&tops == 0
 }
 
 // checkTable checks that the dictionary of a type or site column is the
