@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"encoding/json"
+	"math/rand"
 	"reflect"
 	"runtime"
 	"strings"
@@ -235,5 +236,56 @@ func TestBoundedParkedObjectsBounded(t *testing.T) {
 	_, err = Run(f, "parks.arrow", Options{Bounded: true, MaxMemory: 3 << 10})
 	if err == nil || !strings.Contains(err.Error(), "event #66: 33 objects are parked on free lists, in a table of 4 KiB, over --max-memory 3 KiB") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// The filter of parked and untraced addresses never forgets one that is
+// there, and rebuilds itself as they come and go, so that it keeps few
+// bits for addresses gone.
+func TestSpecialFilter(t *testing.T) {
+	tab := &objectTable{parkedAt: newAddrTable[liveHot](64), untraced: map[uint64]bool{}}
+	rng := rand.New(rand.NewSource(1))
+	held := map[uint64]bool{}
+	for i := 0; i < 200000; i++ {
+		addr := uint64(rng.Intn(1<<20)) * 16
+		switch {
+		case held[addr]:
+			tab.parkedAt.del(addr)
+			delete(tab.untraced, addr)
+			delete(held, addr)
+		case i%2 == 0:
+			tab.parkedAt.put(addr, liveHot{})
+			tab.noteSpecial(addr)
+			held[addr] = true
+		default:
+			tab.untraced[addr] = true
+			tab.noteSpecial(addr)
+			held[addr] = true
+		}
+		if len(held) > 500 {
+			for a := range held {
+				tab.parkedAt.del(a)
+				delete(tab.untraced, a)
+				delete(held, a)
+				break
+			}
+		}
+	}
+	for a := range held {
+		if !tab.special.mayHold(a) {
+			t.Fatalf("address %#x is held, and the filter says it is not", a)
+		}
+	}
+	if max := 2*len(held) + 64; tab.special.set > max {
+		t.Errorf("filter has %d bits set for %d addresses held; want at most %d", tab.special.set, len(held), max)
+	}
+	misses := 0
+	for i := 0; i < 10000; i++ {
+		if a := uint64(1<<30 + i*16); tab.special.mayHold(a) {
+			misses++
+		}
+	}
+	if misses > 500 {
+		t.Errorf("%d of 10000 addresses never added pass the filter; want few (%d bits of 65536 set)", misses, tab.special.set)
 	}
 }

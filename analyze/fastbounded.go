@@ -46,8 +46,7 @@ func (p *replay) countBounded(b *format.Batch) error {
 			continue
 		}
 		addr := addrs[i]
-		if op > format.OpReallocTo || seq <= t.setup || t.parkedAt.Len() > 0 && t.parkedAt.get(addr) != nil ||
-			len(t.untraced) > 0 && t.untraced[addr] {
+		if op > format.OpReallocTo || seq <= t.setup || t.special.mayHold(addr) {
 			var r resolved
 			t.boundedObject(&r, seq, op, types[i], sizes[i], blocks[i], addr, sites[i])
 			if t.live.full {

@@ -63,7 +63,10 @@ type objectTable struct {
 	// only the objects parked on free lists are kept, by address
 	bounded  bool
 	parkedAt addrTable[liveHot]
-	name     string // the trace's, for limitError
+	// special holds every address of parkedAt and untraced, so that
+	// countBounded looks neither up for the others
+	special addrFilter
+	name    string // the trace's, for limitError
 
 	// setup is the number of set-up events; untraced holds the live
 	// object-layer allocations they made, which tracemalloc-comparable
@@ -246,6 +249,7 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		switch op {
 		case format.OpAlloc, format.OpReallocTo:
 			t.untraced[addr] = true
+			t.noteSpecial(addr)
 		case format.OpFree, format.OpReallocFrom:
 			delete(t.untraced, addr)
 		}
@@ -353,6 +357,7 @@ func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ u
 		row.parked = true
 		n := len(t.parkedAt.slots)
 		t.parkedAt.put(addr, row)
+		t.noteSpecial(addr)
 		if len(t.parkedAt.slots) > n && t.live.limit > 0 && t.parkedBytes() > t.live.limit {
 			t.live.full = true // it grew past the limit
 		}
@@ -367,4 +372,53 @@ func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ u
 		r.skip = !t.match(typ, site)
 		t.parkedAt.del(addr)
 	}
+}
+
+// noteSpecial adds addr to t.special, which it rebuilds from parkedAt and
+// untraced when most of its bits are for addresses no longer there: a
+// rebuild costs what the two hold, and comes only after as many new
+// addresses, so an address costs O(1).
+func (t *objectTable) noteSpecial(addr uint64) {
+	t.special.add(addr)
+	if held := t.parkedAt.Len() + len(t.untraced); t.special.set > 2*held+64 {
+		t.special.reset()
+		for a := range t.parkedAt.all() {
+			t.special.add(a)
+		}
+		for a := range t.untraced {
+			t.special.add(a)
+		}
+	}
+}
+
+// addrFilter is a set of addresses that may answer "maybe" for one it
+// does not hold, but never "no" for one it holds: a bit per hash of an
+// address, in 8 KiB, which stays in the first-level cache where a look-up
+// in a table would not.
+type addrFilter struct {
+	bits [1 << 10]uint64
+	set  int // bits set
+}
+
+func (f *addrFilter) bit(addr uint64) (word int, mask uint64) {
+	h := (addr * 0x9E3779B97F4A7C15) >> 48
+	return int(h >> 6), 1 << (h & 63)
+}
+
+func (f *addrFilter) add(addr uint64) {
+	if w, m := f.bit(addr); f.bits[w]&m == 0 {
+		f.bits[w] |= m
+		f.set++
+	}
+}
+
+// mayHold reports false when addr was never added since the last reset.
+func (f *addrFilter) mayHold(addr uint64) bool {
+	w, m := f.bit(addr)
+	return f.bits[w]&m != 0
+}
+
+func (f *addrFilter) reset() {
+	clear(f.bits[:])
+	f.set = 0
 }
