@@ -622,7 +622,9 @@ func (p *replay) typeSample(typ uint16, seq uint64, live int64) {
 		d = NewDownsampler(p.opts.Points)
 		p.typeGrowth[typ] = d
 	}
-	d.Add(seq, live)
+	if !d.addToTail(seq, live) {
+		d.addBucket(seq, live)
+	}
 }
 
 // snapshot records the live bytes of each type, site and stack changed

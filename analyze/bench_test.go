@@ -183,13 +183,20 @@ func BenchmarkReplayOnly(b *testing.B) {
 		}
 		batches = append(batches, batch)
 	}
+	four := []string{"summary", "types", "peak", "growth"}
 	for _, c := range []struct {
 		name    string
 		reports []string
-	}{{"summary", []string{"summary"}}, {"summary+types+peak+growth", []string{"summary", "types", "peak", "growth"}}, {"all", nil}} {
+		bounded bool
+	}{
+		{"summary", []string{"summary"}, false},
+		{"summary+types+peak+growth", four, false},
+		{"summary+types+peak+growth,bounded", four, true},
+		{"all", nil, false},
+	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				p, err := newReplay(h, Options{Reports: c.reports, Top: 10})
+				p, err := newReplay(h, Options{Reports: c.reports, Top: 10, Bounded: c.bounded})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -72,7 +72,9 @@ func (p *replay) countBounded(b *format.Batch) error {
 			ty.allocBytes += size
 			ty.allocBlock += block
 			p.acquire(&o, 0, seq)
-			p.growth.Add(seq, p.cur[layerObjects])
+			if !p.growth.addToTail(seq, p.cur[layerObjects]) {
+				p.growth.addBucket(seq, p.cur[layerObjects])
+			}
 		default: // free, realloc_from
 			// (temporary allocations are not counted: only the lifetimes
 			// and sites reports show them)
@@ -83,7 +85,9 @@ func (p *replay) countBounded(b *format.Batch) error {
 			}
 			p.release(&o, 0, seq, free)
 			if free {
-				p.growth.Add(seq, p.cur[layerObjects])
+				if !p.growth.addToTail(seq, p.cur[layerObjects]) {
+					p.growth.addBucket(seq, p.cur[layerObjects])
+				}
 			}
 		}
 	}

@@ -14,6 +14,11 @@ type Downsampler struct {
 	buckets []bucket
 	first   Point
 	last    Point
+
+	// tail is the last bucket, which takes samples until the n-th is
+	// tailEnd: Add's common case, kept small enough to be inlined
+	tail    *bucket
+	tailEnd uint64
 }
 
 // Point is one sample of a curve: bytes live after event Seq.
@@ -23,6 +28,16 @@ type Point struct {
 }
 
 type bucket struct{ min, max Point }
+
+// widen makes b's extremes take p in.
+func (b *bucket) widen(p Point) {
+	if p.Bytes < b.min.Bytes {
+		b.min = p
+	}
+	if p.Bytes > b.max.Bytes {
+		b.max = p
+	}
+}
 
 // NewDownsampler returns a downsampler whose Points returns at most points
 // points (at least 4).
@@ -36,51 +51,46 @@ func NewDownsampler(points int) *Downsampler {
 
 // Add appends a sample; seq must grow.
 func (d *Downsampler) Add(seq uint64, bytes int64) {
-	p := Point{seq, bytes}
-	if i := d.n >> d.shift; i == uint64(len(d.buckets)-1) {
-		// the common case: a sample in the last bucket
-		b := &d.buckets[i]
-		if bytes < b.min.Bytes {
-			b.min = p
-		}
-		if bytes > b.max.Bytes {
-			b.max = p
-		}
-		d.last = p
-		d.n++
-		return
+	if !d.addToTail(seq, bytes) {
+		d.addBucket(seq, bytes)
 	}
+}
+
+// addToTail is Add's common case, a sample in the last bucket, small
+// enough to be inlined where a replay adds a sample per event; it reports
+// false, having done nothing, when the sample starts a bucket.
+func (d *Downsampler) addToTail(seq uint64, bytes int64) bool {
+	if d.n >= d.tailEnd {
+		return false
+	}
+	d.n++
+	d.last = Point{seq, bytes}
+	d.tail.widen(d.last)
+	return true
+}
+
+// addBucket is Add for the first sample of a bucket, after merging the
+// buckets when they have run out.
+func (d *Downsampler) addBucket(seq uint64, bytes int64) {
+	p := Point{seq, bytes}
 	if d.n == 0 {
 		d.first = p
 	}
 	d.last = p
-	i := d.n >> d.shift
-	if i >= uint64(d.limit) {
+	if d.n>>d.shift >= uint64(d.limit) {
 		for j := 0; j < d.limit/2; j++ {
-			a, b := d.buckets[2*j], d.buckets[2*j+1]
-			if b.min.Bytes < a.min.Bytes {
-				a.min = b.min
-			}
-			if b.max.Bytes > a.max.Bytes {
-				a.max = b.max
-			}
+			a := d.buckets[2*j]
+			a.widen(d.buckets[2*j+1].min)
+			a.widen(d.buckets[2*j+1].max)
 			d.buckets[j] = a
 		}
 		d.buckets = d.buckets[:d.limit/2]
 		d.shift++
-		i = d.n >> d.shift
 	}
-	if i == uint64(len(d.buckets)) {
-		d.buckets = append(d.buckets, bucket{p, p})
-	} else {
-		b := &d.buckets[i]
-		if bytes < b.min.Bytes {
-			b.min = p
-		}
-		if bytes > b.max.Bytes {
-			b.max = p
-		}
-	}
+	// i is len(d.buckets): this sample starts a bucket
+	d.buckets = append(d.buckets, bucket{p, p})
+	d.tail = &d.buckets[len(d.buckets)-1]
+	d.tailEnd = uint64(len(d.buckets)) << d.shift
 	d.n++
 }
 
