@@ -239,53 +239,54 @@ func TestBoundedParkedObjectsBounded(t *testing.T) {
 	}
 }
 
-// The filter of parked and untraced addresses never forgets one that is
-// there, and rebuilds itself as they come and go, so that it keeps few
-// bits for addresses gone.
-func TestSpecialFilter(t *testing.T) {
+// The filters of parked and untraced addresses, and of untraced ones,
+// never forget one that is there, and rebuild themselves as addresses come and go, so that they
+// keep few bits for addresses gone.
+func TestAddressFilters(t *testing.T) {
 	tab := &objectTable{parkedAt: newAddrTable[liveHot](64), untraced: map[uint64]bool{}}
-	rng := rand.New(rand.NewSource(1))
-	held := map[uint64]bool{}
-	for i := 0; i < 200000; i++ {
-		addr := uint64(rng.Intn(1<<20)) * 16
-		switch {
-		case held[addr]:
-			tab.parkedAt.del(addr)
-			delete(tab.untraced, addr)
-			delete(held, addr)
-		case i%2 == 0:
-			tab.parkedAt.put(addr, liveHot{})
-			tab.noteSpecial(addr)
+	for _, tc := range []struct {
+		name     string
+		add, del func(addr uint64)
+		filter   *addrFilter
+	}{
+		{"parked", func(a uint64) { tab.parkedAt.put(a, liveHot{}); tab.noteParked(a) }, tab.parkedAt.del, &tab.special},
+		{"untraced", func(a uint64) { tab.untraced[a] = true; tab.noteUntraced(a) }, func(a uint64) { delete(tab.untraced, a) }, &tab.untracedMay},
+	} {
+		rng := rand.New(rand.NewSource(1))
+		held := map[uint64]bool{}
+		for i := 0; i < 200000; i++ {
+			addr := uint64(rng.Intn(1<<20)) * 16
+			if held[addr] {
+				tc.del(addr)
+				delete(held, addr)
+				continue
+			}
+			tc.add(addr)
 			held[addr] = true
-		default:
-			tab.untraced[addr] = true
-			tab.noteSpecial(addr)
-			held[addr] = true
-		}
-		if len(held) > 500 {
-			for a := range held {
-				tab.parkedAt.del(a)
-				delete(tab.untraced, a)
-				delete(held, a)
-				break
+			if len(held) > 500 {
+				for a := range held {
+					tc.del(a)
+					delete(held, a)
+					break
+				}
 			}
 		}
-	}
-	for a := range held {
-		if !tab.special.mayHold(a) {
-			t.Fatalf("address %#x is held, and the filter says it is not", a)
+		for a := range held {
+			if !tc.filter.mayHold(a) {
+				t.Fatalf("%s: address %#x is held, and the filter says it is not", tc.name, a)
+			}
 		}
-	}
-	if max := 2*len(held) + 64; tab.special.set > max {
-		t.Errorf("filter has %d bits set for %d addresses held; want at most %d", tab.special.set, len(held), max)
-	}
-	misses := 0
-	for i := 0; i < 10000; i++ {
-		if a := uint64(1<<30 + i*16); tab.special.mayHold(a) {
-			misses++
+		if max := 2*len(held) + 64 + 1; tc.filter.set > max {
+			t.Errorf("%s: filter has %d bits set for %d addresses held; want at most %d", tc.name, tc.filter.set, len(held), max)
 		}
-	}
-	if misses > 500 {
-		t.Errorf("%d of 10000 addresses never added pass the filter; want few (%d bits of 65536 set)", misses, tab.special.set)
+		misses := 0
+		for i := 0; i < 10000; i++ {
+			if a := uint64(1<<30 + i*16); tc.filter.mayHold(a) {
+				misses++
+			}
+		}
+		if misses > 500 {
+			t.Errorf("%s: %d of 10000 addresses never added pass the filter; want few (%d bits of 65536 set)", tc.name, misses, tc.filter.set)
+		}
 	}
 }

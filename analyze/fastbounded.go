@@ -46,50 +46,96 @@ func (p *replay) countBounded(b *format.Batch) error {
 			continue
 		}
 		addr := addrs[i]
-		if op > format.OpReallocTo || seq <= t.setup || t.special.mayHold(addr) {
-			var r resolved
-			t.boundedObject(&r, seq, op, types[i], sizes[i], blocks[i], addr, sites[i])
-			if t.live.full {
+		switch {
+		case seq <= t.setup:
+		case op <= format.OpReallocTo && !t.special.mayHold(addr):
+			p.plain(seq, op, types[i], sizes[i], blocks[i], sites[i])
+			continue
+		case op == format.OpCache && !t.special.mayHold(addr):
+			if p.park(seq, types[i], sizes[i], blocks[i], addr, sites[i]) {
 				return t.limitError(seq)
 			}
-			p.object(&r, liveCold{}, seq, op, types[i], sizes[i], blocks[i], addr, sites[i])
+			continue
+		case op == format.OpReuse && !t.untracedMay.mayHold(addr) && p.reuse(types[i], addr, sites[i], seq):
 			continue
 		}
-		typ, size, block := types[i], sizes[i], blocks[i]
-		o := liveHot{size: size, block: block, site: sites[i], typ: typ}
-		ty := &p.byType.t[typ]
-		switch op {
-		case format.OpAlloc, format.OpReallocTo:
-			p.matched++
-			if op == format.OpAlloc {
-				p.allocs++
-				ty.allocs++
-			} else {
-				p.reallocs++
-				ty.reallocs++
-			}
-			p.allocBytes += size
-			ty.allocBytes += size
-			ty.allocBlock += block
-			p.acquire(&o, 0, seq)
+		// anything else, as the two-stage replay does it
+		var r resolved
+		t.boundedObject(&r, seq, op, types[i], sizes[i], blocks[i], addr, sites[i])
+		if t.live.full {
+			return t.limitError(seq)
+		}
+		p.object(&r, liveCold{}, seq, op, types[i], sizes[i], blocks[i], addr, sites[i])
+	}
+	return nil
+}
+
+// plain counts an allocation or a free (op) at an address that holds no
+// parked or untraced object.
+func (p *replay) plain(seq uint64, op format.Op, typ uint16, size, block int64, site uint32) {
+	o := liveHot{size: size, block: block, site: site, typ: typ}
+	ty := &p.byType.t[typ]
+	switch op {
+	case format.OpAlloc, format.OpReallocTo:
+		p.matched++
+		if op == format.OpAlloc {
+			p.allocs++
+			ty.allocs++
+		} else {
+			p.reallocs++
+			ty.reallocs++
+		}
+		p.allocBytes += size
+		ty.allocBytes += size
+		ty.allocBlock += block
+		p.acquire(&o, 0, seq)
+		if !p.growth.addToTail(seq, p.cur[layerObjects]) {
+			p.growth.addBucket(seq, p.cur[layerObjects])
+		}
+	default: // free, realloc_from
+		// (temporary allocations are not counted: only the lifetimes
+		// and sites reports show them)
+		free := op == format.OpFree
+		if free {
+			p.frees++
+			ty.frees++
+		}
+		p.release(&o, 0, seq, free)
+		if free {
 			if !p.growth.addToTail(seq, p.cur[layerObjects]) {
 				p.growth.addBucket(seq, p.cur[layerObjects])
 			}
-		default: // free, realloc_from
-			// (temporary allocations are not counted: only the lifetimes
-			// and sites reports show them)
-			free := op == format.OpFree
-			if free {
-				p.frees++
-				ty.frees++
-			}
-			p.release(&o, 0, seq, free)
-			if free {
-				if !p.growth.addToTail(seq, p.cur[layerObjects]) {
-					p.growth.addBucket(seq, p.cur[layerObjects])
-				}
-			}
 		}
 	}
-	return nil
+}
+
+// park parks the object at addr, which no parked or untraced object holds,
+// on a free list, and reports whether the table of parked objects grew
+// past its limit.
+func (p *replay) park(seq uint64, typ uint16, size, block int64, addr uint64, site uint32) (full bool) {
+	t := p.objectTable
+	n := len(t.parkedAt.slots)
+	t.parkedAt.put(addr, liveHot{size: size, block: block, typ: typ, site: site, parked: true})
+	t.noteParked(addr)
+	p.caches++
+	p.parked += size
+	p.parkedN++
+	return len(t.parkedAt.slots) > n && t.live.limit > 0 && t.parkedBytes() > t.live.limit
+}
+
+// reuse makes a new object of typ at site in the block parked at addr,
+// which holds no untraced object, and reports whether there was one.
+func (p *replay) reuse(typ uint16, addr uint64, site uint32, seq uint64) bool {
+	t := p.objectTable
+	h := t.parkedAt.get(addr)
+	if h == nil {
+		return false // an anomaly, which boundedObject reports
+	}
+	old := *h
+	t.parkedAt.del(addr)
+	p.release(&old, 0, seq, old.typ != typ)
+	p.reuses++
+	p.byType.t[typ].reuses++
+	p.acquire(&liveHot{size: old.size, block: old.block, site: site, typ: typ}, 0, seq)
+	return true
 }

@@ -63,10 +63,11 @@ type objectTable struct {
 	// only the objects parked on free lists are kept, by address
 	bounded  bool
 	parkedAt addrTable[liveHot]
-	// special holds every address of parkedAt and untraced, so that
-	// countBounded looks neither up for the others
-	special addrFilter
-	name    string // the trace's, for limitError
+	// special holds every address of parkedAt and untraced, and
+	// untracedMay every address of untraced, so that countBounded looks
+	// neither up for the others
+	special, untracedMay addrFilter
+	name                 string // the trace's, for limitError
 
 	// setup is the number of set-up events; untraced holds the live
 	// object-layer allocations they made, which tracemalloc-comparable
@@ -249,7 +250,7 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		switch op {
 		case format.OpAlloc, format.OpReallocTo:
 			t.untraced[addr] = true
-			t.noteSpecial(addr)
+			t.noteUntraced(addr)
 		case format.OpFree, format.OpReallocFrom:
 			delete(t.untraced, addr)
 		}
@@ -357,7 +358,7 @@ func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ u
 		row.parked = true
 		n := len(t.parkedAt.slots)
 		t.parkedAt.put(addr, row)
-		t.noteSpecial(addr)
+		t.noteParked(addr)
 		if len(t.parkedAt.slots) > n && t.live.limit > 0 && t.parkedBytes() > t.live.limit {
 			t.live.full = true // it grew past the limit
 		}
@@ -374,21 +375,29 @@ func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ u
 	}
 }
 
-// noteSpecial adds addr to t.special, which it rebuilds from parkedAt and
-// untraced when most of its bits are for addresses no longer there: a
-// rebuild costs what the two hold, and comes only after as many new
+// noteParked adds addr, just parked, to t.special. A filter that holds
+// mostly bits for addresses gone is rebuilt from the sets it covers: a
+// rebuild costs what they hold, and comes only after as many new
 // addresses, so an address costs O(1).
-func (t *objectTable) noteSpecial(addr uint64) {
-	t.special.add(addr)
-	if held := t.parkedAt.Len() + len(t.untraced); t.special.set > 2*held+64 {
-		t.special.reset()
+func (t *objectTable) noteParked(addr uint64) {
+	if t.special.add(addr, t.parkedAt.Len()+len(t.untraced)) {
 		for a := range t.parkedAt.all() {
-			t.special.add(a)
+			t.special.add(a, 0)
 		}
 		for a := range t.untraced {
-			t.special.add(a)
+			t.special.add(a, 0)
 		}
 	}
+}
+
+// noteUntraced adds addr, just untraced, to t.untracedMay and t.special.
+func (t *objectTable) noteUntraced(addr uint64) {
+	if t.untracedMay.add(addr, len(t.untraced)) {
+		for a := range t.untraced {
+			t.untracedMay.add(a, 0)
+		}
+	}
+	t.noteParked(addr)
 }
 
 // addrFilter is a set of addresses that may answer "maybe" for one it
@@ -405,20 +414,25 @@ func (f *addrFilter) bit(addr uint64) (word int, mask uint64) {
 	return int(h >> 6), 1 << (h & 63)
 }
 
-func (f *addrFilter) add(addr uint64) {
+// add adds addr to f, of a set that holds held addresses now. When most
+// of f's bits are for addresses gone, it empties f instead, and reports
+// true: the caller then adds each address the set holds (held 0).
+func (f *addrFilter) add(addr uint64, held int) (rebuild bool) {
+	if held > 0 && f.set > 2*held+64 {
+		clear(f.bits[:])
+		f.set = 0
+		return true
+	}
 	if w, m := f.bit(addr); f.bits[w]&m == 0 {
 		f.bits[w] |= m
 		f.set++
 	}
+	return false
 }
 
-// mayHold reports false when addr was never added since the last reset.
+// mayHold reports false when addr was not added since f last emptied
+// itself.
 func (f *addrFilter) mayHold(addr uint64) bool {
 	w, m := f.bit(addr)
 	return f.bits[w]&m != 0
-}
-
-func (f *addrFilter) reset() {
-	clear(f.bits[:])
-	f.set = 0
 }
