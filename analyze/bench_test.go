@@ -210,3 +210,30 @@ func BenchmarkReplayOnly(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLowerLayers replays the allocator and os layers alone, of
+// batches decoded beforehand (the trace of BenchmarkRun): the first
+// stage's share of the replay, besides reading.
+func BenchmarkLowerLayers(b *testing.B) {
+	data, events := benchData(b)
+	r, err := format.NewReader(bytes.NewReader(data), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var batches []*format.Batch
+	for {
+		batch := new(format.Batch)
+		if r.Next(batch) != nil {
+			break
+		}
+		batches = append(batches, batch)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l := &lowerLayers{arenaType: indexOf(r.Header().Types, "arena")}
+		for _, batch := range batches {
+			l.batch(batch)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
+}

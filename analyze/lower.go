@@ -66,59 +66,63 @@ func (l *lowerLayers) batch(b *format.Batch) {
 // index masked with 15 needs no bounds check.
 var opSign = [16]int64{format.OpAlloc: 1, format.OpReallocTo: 1, format.OpFree: -1, format.OpReallocFrom: -1}
 
-// lowerMask says, for each layer (masked with 7, a Layer indexes it
-// without a bounds check), which of lowerLayers.sums' running sums its
-// rows move: 1 for the sum, 0 for the others.
-var lowerMask = [8]struct{ pymalloc, raw, os int64 }{
-	format.LayerPymalloc: {pymalloc: 1},
-	format.LayerRaw:      {raw: 1},
-	format.LayerOS:       {os: 1},
-}
+// allocSign is, for op<<3|layer, what a row does to the allocator layer's
+// bytes: its block times +1 (an allocation), -1 (a free), or 0 (a row of
+// another layer, or an op that moves no bytes).
+var allocSign = func() (t [16 << 3]int64) {
+	for op := range opSign {
+		t[op<<3|int(format.LayerPymalloc)] = opSign[op]
+		t[op<<3|int(format.LayerRaw)] = opSign[op]
+	}
+	return t
+}()
 
-// sums is batch without the fragmentation report. The layers' bytes are
-// running sums of signed sizes, each row adding its size times 0 or 1 to
-// every sum rather than branching on its layer and op: those follow no
+// rawMask is -1 for the raw allocator's rows and 0 for the others,
+// indexed by layer (masked with 7, without a bounds check).
+var rawMask = [8]int64{format.LayerRaw: -1}
+
+// sums is batch without the fragmentation report. The allocator layer's
+// bytes are a running sum of signed blocks, each row adding its block
+// times +1, -1 or 0, with no branch on its layer or op: those follow no
 // pattern a branch predictor could learn, and a branch per row was most
-// of this loop's time. Only a new peak branches, which is rare.
+// of this loop's time. The split between pymalloc and raw is needed at
+// the layer's peak only, so it is counted again up to the batch's peak,
+// when the batch holds one. The os layer's rows are few, and replayed one
+// by one.
 func (l *lowerLayers) sums(b *format.Batch) {
 	n := len(b.Op)
 	if n == 0 {
 		return
 	}
-	ops, layers, types := b.Op[:n], b.Layer[:n], b.Type[:n]
-	sizes, blocks := b.Size[:n], b.Block[:n]
+	ops, layers, blocks := b.Op[:n], b.Layer[:n], b.Block[:n]
 	first := b.Seq[0]
-	pymalloc, raw, arenas, other := l.pymallocCur, l.rawCur, l.arenaCur, l.otherCur
-	allocPeak, osPeak, otherPeak := l.lowPeak[layerAllocator], l.lowPeak[layerOS], l.otherPeak
-	arena := int64(l.arenaType)
-	if arena < 0 {
-		arena = 1 << 32 // no type has this index
-	}
+	alloc, peak, peakRow := l.lowCur[layerAllocator], l.lowPeak[layerAllocator], -1
+	var raw int64 // the raw allocator's change over the batch
 	for i := range ops {
-		m := &lowerMask[layers[i]&7]
-		sign := opSign[ops[i]&15]
-		block, size := sign*blocks[i], sign*sizes[i]*m.os
-		pymalloc += block * m.pymalloc
-		raw += block * m.raw
-		t := int64(types[i]) - arena
-		isArena := 1 + (t|-t)>>63 // 1 when t is 0, else 0
-		arenas += size * isArena
-		other += size * (1 - isArena)
-		if pymalloc+raw > allocPeak {
-			allocPeak = pymalloc + raw
-			l.lowPeakAt[layerAllocator] = first + uint64(i)
-			l.allocPeakParts = [2]int64{pymalloc, raw}
+		layer := layers[i] & 7
+		if layer == format.LayerOS {
+			l.os(first+uint64(i), ops[i], b.Type[i], b.Size[i], b.Addr[i])
+			continue
 		}
-		if arenas+other > osPeak {
-			osPeak = arenas + other
-			l.lowPeakAt[layerOS] = first + uint64(i)
-			l.osPeakParts = [2]int64{arenas, other}
+		d := allocSign[int(ops[i]&15)<<3|int(layer)] * blocks[i]
+		alloc += d
+		raw += d & rawMask[layer]
+		if alloc > peak {
+			peak, peakRow = alloc, i
 		}
-		otherPeak = max(otherPeak, other)
 	}
-	l.pymallocCur, l.rawCur, l.arenaCur, l.otherCur = pymalloc, raw, arenas, other
-	l.lowCur[layerAllocator], l.lowCur[layerOS] = pymalloc+raw, arenas+other
-	l.lowPeak[layerAllocator], l.lowPeak[layerOS], l.otherPeak = allocPeak, osPeak, otherPeak
+	if peakRow >= 0 {
+		rawAt := l.rawCur
+		for i, op := range ops[:peakRow+1] {
+			layer := layers[i] & 7
+			rawAt += allocSign[int(op&15)<<3|int(layer)] * blocks[i] & rawMask[layer]
+		}
+		l.lowPeakAt[layerAllocator] = first + uint64(peakRow)
+		l.allocPeakParts = [2]int64{peak - rawAt, rawAt}
+	}
+	l.rawCur += raw
+	l.pymallocCur = alloc - l.rawCur
+	l.lowCur[layerAllocator], l.lowPeak[layerAllocator] = alloc, peak
 }
 
 func (l *lowerLayers) allocator(seq uint64, op format.Op, n int64, part *int64) {
