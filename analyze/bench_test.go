@@ -212,8 +212,9 @@ func BenchmarkReplayOnly(b *testing.B) {
 }
 
 // BenchmarkLowerLayers replays the allocator and os layers alone, of
-// batches decoded beforehand (the trace of BenchmarkRun): the first
-// stage's share of the replay, besides reading.
+// batches decoded beforehand (the trace of BenchmarkRun), without and with
+// the fragmentation report: the first stage's share of the replay,
+// besides reading.
 func BenchmarkLowerLayers(b *testing.B) {
 	data, events := benchData(b)
 	r, err := format.NewReader(bytes.NewReader(data), "bench")
@@ -228,12 +229,23 @@ func BenchmarkLowerLayers(b *testing.B) {
 		}
 		batches = append(batches, batch)
 	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		l := &lowerLayers{arenaType: indexOf(r.Header().Types, "arena")}
-		for _, batch := range batches {
-			l.batch(batch)
+	h := r.Header()
+	for _, frag := range []bool{false, true} {
+		name := "sums"
+		if frag {
+			name = "fragmentation"
 		}
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				l := &lowerLayers{arenaType: indexOf(h.Types, "arena")}
+				if frag {
+					l.frag = newFragReplay(h.Meta.Params, 100)
+				}
+				for _, batch := range batches {
+					l.batch(batch)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
 }
