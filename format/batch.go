@@ -18,11 +18,6 @@ type Batch struct {
 	Block []int64
 	Addr  []uint64
 	Site  []uint32
-
-	// body is the message body that Size, Block and Addr point into,
-	// when a reader read an uncompressed batch into b: b keeps it, and
-	// gives it back to the reader for a later batch.
-	body []byte
 }
 
 // Len returns the number of events in b.

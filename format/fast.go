@@ -78,12 +78,8 @@ func (r *Reader) readFast(b *Batch) (bool, error) {
 	}
 	r.nFast++
 	// a compressed batch's 8-byte columns were decoded into b's memory;
-	// an uncompressed one's are in the body, which b takes, giving the
-	// reader the body it took last time for the next message's
-	if !c.inBatch {
-		b.body = r.msgs.swapBody(b.body)
-	}
-	err = guard(func() error { return r.fillColumns(b, c, false) })
+	// an uncompressed one's are in the body, which the next message reuses
+	err = guard(func() error { return r.fillColumns(b, c, !c.inBatch) })
 	r.msgs.recycle()
 	return true, err
 }

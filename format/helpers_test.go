@@ -106,7 +106,7 @@ func synthetic(first uint64, n int, rng *rand.Rand) *Batch {
 
 // slice returns rows [i, j) of b.
 func (b *Batch) slice(i, j int) *Batch {
-	return &Batch{Seq: b.Seq[i:j], Op: b.Op[i:j], Layer: b.Layer[i:j], Type: b.Type[i:j], Size: b.Size[i:j], Block: b.Block[i:j], Addr: b.Addr[i:j], Site: b.Site[i:j]}
+	return &Batch{b.Seq[i:j], b.Op[i:j], b.Layer[i:j], b.Type[i:j], b.Size[i:j], b.Block[i:j], b.Addr[i:j], b.Site[i:j]}
 }
 
 // writeTrace writes the batches as a trace and returns the file's bytes.

@@ -149,15 +149,6 @@ func (m *messageReader) recycle() {
 	}
 }
 
-// swapBody returns the memory of the current message's body, which the
-// caller keeps, and takes spare (which may be nil) for the next messages'
-// bodies. The fast path alone may call it, for the message it read.
-func (m *messageReader) swapBody(spare []byte) []byte {
-	body := m.body
-	m.body, m.curBody = spare, nil
-	return body
-}
-
 // end returns what Message returns once the data has ended.
 func (m *messageReader) end() error {
 	if m.err != nil {
