@@ -492,3 +492,35 @@ func TestReaderMemoryFlat(t *testing.T) {
 		t.Errorf("reading 64 batches held %d bytes, 4 batches %d: memory grows with the file", large, small)
 	}
 }
+
+// Batches read in turn keep their events until they are read into again,
+// whatever is read into the others meanwhile: the reader reuses its own
+// memory from batch to batch, never a Batch's that the caller still holds.
+func TestBatchesReadInTurnKeepTheirEvents(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	var want []*Batch
+	for i := 0; i < 12; i++ {
+		want = append(want, synthetic(uint64(1+i*500), 500, rng))
+	}
+	for _, c := range []Compression{None, LZ4, Zstd} {
+		data := writeTrace(t, testHeader(), want, WithCompression(c))
+		r, err := NewReader(bytes.NewReader(data), "turns")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ring := make([]Batch, 3)
+		for i := range want {
+			b := &ring[i%len(ring)]
+			if err := r.Next(b); err != nil {
+				t.Fatalf("%s: batch %d: %v", c, i, err)
+			}
+			// the batches read before, still held, are intact
+			for k := max(0, i-len(ring)+1); k <= i; k++ {
+				if d := diffBatches(&ring[k%len(ring)], want[k]); d != "" {
+					t.Fatalf("%s: after reading batch %d, batch %d: %s", c, i, k, d)
+				}
+			}
+		}
+		r.Close()
+	}
+}
