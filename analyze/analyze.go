@@ -440,18 +440,7 @@ func (p *replay) object(r *resolved, oc liveCold, seq uint64, op format.Op, typ 
 			return
 		}
 		o := liveHot{size: size, block: block, site: site, typ: typ}
-		p.matched++
-		t := &p.byType.t[typ]
-		if op == format.OpAlloc {
-			p.allocs++
-			t.allocs++
-		} else {
-			p.reallocs++
-			t.reallocs++
-		}
-		p.allocBytes += size
-		t.allocBytes += size
-		t.allocBlock += block
+		p.countAlloc(op, typ, size, block)
 		if p.sitesOn {
 			s := &p.bySite.t[site]
 			s.allocs++
@@ -550,6 +539,23 @@ func (p *replay) object(r *resolved, oc liveCold, seq uint64, op format.Op, typ 
 		}
 		p.acquire(&o, r.stack, seq)
 	}
+}
+
+// countAlloc counts an allocation (op is alloc or realloc_to) of size
+// bytes in a block of block bytes, of type typ.
+func (p *replay) countAlloc(op format.Op, typ uint16, size, block int64) {
+	p.matched++
+	t := &p.byType.t[typ]
+	if op == format.OpAlloc {
+		p.allocs++
+		t.allocs++
+	} else {
+		p.reallocs++
+		t.reallocs++
+	}
+	p.allocBytes += size
+	t.allocBytes += size
+	t.allocBlock += block
 }
 
 // acquire adds a live object's bytes to the object layer.

@@ -169,20 +169,7 @@ func BenchmarkReplay10M(b *testing.B) {
 // BenchmarkReplayOnly replays batches decoded beforehand (the trace of
 // BenchmarkRun), without reading: the replay loop's own speed.
 func BenchmarkReplayOnly(b *testing.B) {
-	data, events := benchData(b)
-	r, err := format.NewReader(bytes.NewReader(data), "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := r.Header()
-	var batches []*format.Batch
-	for {
-		batch := new(format.Batch)
-		if r.Next(batch) != nil {
-			break
-		}
-		batches = append(batches, batch)
-	}
+	h, batches, events := decodedBatches(b)
 	four := []string{"summary", "types", "peak", "growth"}
 	for _, c := range []struct {
 		name    string
@@ -216,20 +203,7 @@ func BenchmarkReplayOnly(b *testing.B) {
 // the fragmentation report: the first stage's share of the replay,
 // besides reading.
 func BenchmarkLowerLayers(b *testing.B) {
-	data, events := benchData(b)
-	r, err := format.NewReader(bytes.NewReader(data), "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var batches []*format.Batch
-	for {
-		batch := new(format.Batch)
-		if r.Next(batch) != nil {
-			break
-		}
-		batches = append(batches, batch)
-	}
-	h := r.Header()
+	h, batches, events := decodedBatches(b)
 	for _, frag := range []bool{false, true} {
 		name := "sums"
 		if frag {
@@ -248,4 +222,23 @@ func BenchmarkLowerLayers(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
 		})
 	}
+}
+
+// decodedBatches returns the header and the batches of the trace of
+// BenchmarkRun, decoded, and its events.
+func decodedBatches(b *testing.B) (format.Header, []*format.Batch, uint64) {
+	data, events := benchData(b)
+	r, err := format.NewReader(bytes.NewReader(data), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var batches []*format.Batch
+	for {
+		batch := new(format.Batch)
+		if r.Next(batch) != nil {
+			break
+		}
+		batches = append(batches, batch)
+	}
+	return r.Header(), batches, events
 }

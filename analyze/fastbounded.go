@@ -74,20 +74,9 @@ func (p *replay) countBounded(b *format.Batch) error {
 // parked or untraced object.
 func (p *replay) plain(seq uint64, op format.Op, typ uint16, size, block int64, site uint32) {
 	o := liveHot{size: size, block: block, site: site, typ: typ}
-	ty := &p.byType.t[typ]
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
-		p.matched++
-		if op == format.OpAlloc {
-			p.allocs++
-			ty.allocs++
-		} else {
-			p.reallocs++
-			ty.reallocs++
-		}
-		p.allocBytes += size
-		ty.allocBytes += size
-		ty.allocBlock += block
+		p.countAlloc(op, typ, size, block)
 		p.acquire(&o, 0, seq)
 		if !p.growth.addToTail(seq, p.cur[layerObjects]) {
 			p.growth.addBucket(seq, p.cur[layerObjects])
@@ -98,7 +87,7 @@ func (p *replay) plain(seq uint64, op format.Op, typ uint16, size, block int64, 
 		free := op == format.OpFree
 		if free {
 			p.frees++
-			ty.frees++
+			p.byType.t[typ].frees++
 		}
 		p.release(&o, 0, seq, free)
 		if free {
