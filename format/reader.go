@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -476,8 +477,7 @@ func mapCodes[T Op | Layer](dst []T, src []int8, m []T) int {
 // copyIndices copies the table indices src into dst, and returns the first
 // row whose index is negative or n or more, or -1. S and D have one size.
 func copyIndices[S int16 | int32, D uint16 | uint32](dst []D, src []S, n int) int {
-	width := len(bytesOf(src[:min(len(src), 1)]))
-	if allBelow(bytesOf(src), width, uint64(n)) {
+	if allBelow(bytesOf(src), int(unsafe.Sizeof(S(0))), uint64(n)) {
 		copy(bytesOf(dst), bytesOf(src))
 		return -1
 	}
