@@ -39,19 +39,28 @@ func fuzzRows(data []byte) []row {
 // every report of them: whatever the rows, the replay ends without a panic
 // or an error (but --max-memory's), and every report prints.
 func FuzzReplay(f *testing.F) {
-	f.Add([]byte{0, 0, 0, 1, 1, 3, 32, 0, 1, 0, 1, 1, 3, 32, 0})                             // an alloc and its free
-	f.Add([]byte{1, 0, 0, 1, 1, 3, 32, 0, 4, 0, 1, 1, 3, 32, 0, 5, 0, 2, 2, 3, 32, 0})       // alloc, park, reuse as another type
-	f.Add([]byte{2, 2, 0, 1, 1, 3, 32, 0, 3, 0, 1, 1, 9, 64, 0, 7, 4, 0, 0, 0, 0, 0})        // a realloc of nothing, a return without a call
-	f.Add([]byte{0, 0, 1, 3, 0, 250, 0, 64, 0, 3, 3, 0, 250, 0, 64, 1, 1, 1, 1, 251, 16, 0}) // pymalloc and os rows at address 0
+	f.Add([]byte{0, 0, 0, 1, 1, 3, 32, 0, 1, 0, 1, 1, 3, 32, 0})                                              // an alloc and its free
+	f.Add([]byte{1, 0, 0, 1, 1, 3, 32, 0, 4, 0, 1, 1, 3, 32, 0, 5, 0, 2, 2, 3, 32, 0})                        // alloc, park, reuse as another type
+	f.Add([]byte{17, 0, 0, 1, 1, 3, 32, 0, 4, 0, 1, 1, 3, 32, 0, 5, 0, 2, 2, 3, 32, 0, 1, 0, 2, 2, 3, 32, 0}) // the same, bounded in one pass, then freed
+	f.Add([]byte{2, 2, 0, 1, 1, 3, 32, 0, 3, 0, 1, 1, 9, 64, 0, 7, 4, 0, 0, 0, 0, 0})                         // a realloc of nothing, a return without a call
+	f.Add([]byte{0, 0, 1, 3, 0, 250, 0, 64, 0, 3, 3, 0, 250, 0, 64, 1, 1, 1, 1, 251, 16, 0})                  // pymalloc and os rows at address 0
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 || len(data) > 7*2000 {
 			return
 		}
-		mode, rows := data[0], fuzzRows(data[1:]) // mode: bounded, --max-memory, --top, --points
+		// mode: bounded, --max-memory, --top, the four summing reports
+		// (the one-pass bounded replay, the sums of the lower layers),
+		// --points
+		mode, rows := data[0], fuzzRows(data[1:])
 		if len(rows) == 0 {
 			return
 		}
-		opts := Options{Bounded: mode&1 != 0, Points: 4 + int(mode>>4), Top: int(mode>>2) & 3}
+		opts := Options{Bounded: mode&1 != 0, Points: 4 + int(mode>>5), Top: int(mode>>2) & 3}
+		reports := ReportNames
+		if mode&16 != 0 {
+			reports = []string{"summary", "types", "peak", "growth"}
+			opts.Reports = reports
+		}
 		if mode&2 != 0 {
 			opts.MaxMemory = 1 // any table that grows is over it
 		}
@@ -77,7 +86,7 @@ func FuzzReplay(f *testing.F) {
 		if err := rep.WriteJSON(io.Discard); err != nil {
 			t.Error(err)
 		}
-		for _, name := range ReportNames {
+		for _, name := range reports {
 			if (name == "leaks" || name == "sites" || name == "lifetimes") && opts.Bounded {
 				continue
 			}
