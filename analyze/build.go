@@ -513,7 +513,7 @@ func (p *replay) fragReport() *FragmentationReport {
 	f := p.frag
 	rep := &FragmentationReport{
 		ArenaSize: f.arenaSize, PoolSize: f.poolSize,
-		End: f.state(p.lastSeq()), AtPeak: f.atPeak,
+		End: f.state(p.lastSeq()), AtPeak: withRatios(f.atPeak),
 		MaxHeld: f.maxHeld, MaxHeldSeq: f.maxHeldSeq,
 		RawMapped: p.otherCur, RawChunks: p.rawCur, RawPeakMap: p.otherPeak,
 		Points: f.samples.points(), ArenasMapped: f.mapped, ArenasFreed: f.unmapped,

@@ -20,6 +20,7 @@ const (
 type fragPool struct {
 	used  int32 // blocks in use
 	block int32 // block size, set when the pool's first block is handed out
+	cap   int32 // blocks the pool holds, set with block (a division per row showed)
 }
 
 type fragArena struct {
@@ -156,7 +157,7 @@ func (f *fragReplay) unmapArena(p *lowerLayers, seq uint64, addr uint64) {
 	for k := 0; k < a.pools; k++ {
 		pl := &f.pool[base+k]
 		if pl.used > 0 {
-			if pl.used == f.capacity(pl.block) {
+			if pl.used == pl.cap {
 				f.st.PoolsFull--
 			}
 			f.st.PoolsUsed--
@@ -194,12 +195,12 @@ func (f *fragReplay) pymalloc(p *lowerLayers, seq uint64, op format.Op, size, bl
 	a := &f.arenas[int(pi)/f.perArena]
 	if alloc {
 		if pl.used == 0 {
-			pl.block = int32(block)
+			pl.block, pl.cap = int32(block), f.capacity(int32(block))
 			f.st.PoolsUsed++
 			f.st.PoolBytes += f.poolSize
 		}
 		pl.used++
-		if pl.used == f.capacity(pl.block) {
+		if pl.used == pl.cap {
 			f.st.PoolsFull++
 		}
 		a.used++
@@ -214,7 +215,7 @@ func (f *fragReplay) pymalloc(p *lowerLayers, seq uint64, op format.Op, size, bl
 			p.anomaly(seq, "pymalloc %s of %#x, whose pool has no block in use", op, addr)
 			return
 		}
-		if pl.used == f.capacity(pl.block) {
+		if pl.used == pl.cap {
 			f.st.PoolsFull--
 		}
 		pl.used--
@@ -235,7 +236,7 @@ func (f *fragReplay) pymalloc(p *lowerLayers, seq uint64, op format.Op, size, bl
 		f.st.RequestedBytes -= size
 	}
 	if f.st.BlockBytes > f.atPeak.BlockBytes {
-		f.atPeak = f.state(seq)
+		f.atPeak, f.atPeak.Seq = f.st, seq // its ratios are worked out at the end
 	}
 	if f.st.Held > f.maxHeld {
 		f.maxHeld, f.maxHeldSeq = f.st.Held, seq
@@ -251,6 +252,11 @@ func (f *fragReplay) sample(seq uint64) {
 func (f *fragReplay) state(seq uint64) FragState {
 	s := f.st
 	s.Seq = seq
+	return withRatios(s)
+}
+
+// withRatios returns s with its ratios worked out.
+func withRatios(s FragState) FragState {
 	if s.ArenaBytes > 0 {
 		s.Utilization = ratio(s.BlockBytes, s.ArenaBytes)
 	}
