@@ -258,7 +258,7 @@ func Run(r *format.Reader, name string, opts Options) (*Report, error) {
 	total := r.NumBatches()
 	done := 0
 	table, count := p.objectTable.batch, p.upper
-	if p.oneStage() {
+	if p.bounded {
 		// the table's stage counts too, and leaves no records
 		table, count = func(b *format.Batch, _ *records) error { return p.countBounded(b) }, nil
 	}
@@ -380,7 +380,7 @@ func newReplay(h format.Header, opts Options) (*replay, error) {
 // object table, then the counting.
 func (p *replay) batch(b *format.Batch) error {
 	p.lowerLayers.batch(b)
-	if p.oneStage() {
+	if p.bounded {
 		return p.countBounded(b)
 	}
 	if err := p.objectTable.batch(b, &p.rec); err != nil {
@@ -530,12 +530,7 @@ func (p *replay) object(r *resolved, oc liveCold, seq uint64, op format.Op, typ 
 			p.byStack.at(r.stack)
 		}
 		if p.sizesOn {
-			p.served[servedFreeList].Requests++
-			p.served[servedFreeList].Bytes += o.size
-			c := &p.sizes[sizeClassOf(o.size)]
-			c.Requests++
-			c.Bytes += o.size
-			c.FreeList++
+			p.fromFreeList(o.size)
 		}
 		p.acquire(&o, r.stack, seq)
 	}
@@ -680,6 +675,17 @@ func (p *replay) request(size int64, addr uint64) {
 	} else {
 		c.Raw++
 	}
+}
+
+// fromFreeList counts, for the sizes report, a request of size bytes
+// served by a reuse from a free list.
+func (p *replay) fromFreeList(size int64) {
+	p.served[servedFreeList].Requests++
+	p.served[servedFreeList].Bytes += size
+	c := &p.sizes[sizeClassOf(size)]
+	c.Requests++
+	c.Bytes += size
+	c.FreeList++
 }
 
 func (p *replay) lifetime(typ uint16, events uint64) {

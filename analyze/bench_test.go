@@ -114,8 +114,8 @@ func traceEvents(b *testing.B, path string) (int64, uint64) {
 // BenchmarkReplay10M reads a generated trace of about 10 million events
 // from a file: reading alone, then the summary, types, peak and growth
 // reports together (with the live objects, and bounded: from the rows
-// alone), then every report. Each reports events/s and the file's bytes
-// per event.
+// alone), then every report, and every report a bounded replay computes.
+// Each reports events/s and the file's bytes per event.
 //
 //	go test ./analyze -run XXX -bench Replay10M -benchtime 3x
 //
@@ -164,6 +164,7 @@ func BenchmarkReplay10M(b *testing.B) {
 	b.Run("summary+types+peak+growth", func(b *testing.B) { run(b, report(b, four, false)) })
 	b.Run("summary+types+peak+growth,bounded", func(b *testing.B) { run(b, report(b, four, true)) })
 	b.Run("all", func(b *testing.B) { run(b, report(b, nil, false)) })
+	b.Run("all,bounded", func(b *testing.B) { run(b, report(b, nil, true)) })
 }
 
 // BenchmarkReplayOnly replays batches decoded beforehand (the trace of

@@ -1,9 +1,8 @@
 // This file defines countBounded, the object layer's replay in one pass
-// for a bounded replay of the reports that only sum (summary, types,
-// peak, growth and fragmentation). A bounded replay keeps no live
-// objects, so the object table's stage has little to find: most rows
-// count as they are, and writing a record per row for another goroutine
-// to read back cost more than the counting itself.
+// for a bounded replay. A bounded replay keeps no live objects, so the
+// object table's stage has little to find: most rows count as they are,
+// and writing a record per row for another goroutine to read back cost
+// more than the counting itself.
 
 package analyze
 
@@ -11,19 +10,14 @@ import (
 	"github.com/heaptrace/heaptrace/format"
 )
 
-// oneStage reports whether the object layer replays in one pass
-// (countBounded): a bounded replay without the sizes report (which
-// follows the lower layers row by row) or a filter.
-func (p *replay) oneStage() bool {
-	return p.bounded && !p.sizesOn && p.typeOK == nil && p.siteOK == nil
-}
-
 // countBounded replays and counts the object-layer and interpreter rows
-// of b in a bounded replay (oneStage). An allocation or free whose
-// address holds no parked or untraced object is counted here; any other
-// row goes through boundedObject and object, as in the two-stage replay,
-// so the two agree by construction. It returns an error, and stops, when
-// the table of parked objects reaches its limit.
+// of b in a bounded replay (and notes the allocator's, for the sizes
+// report). An allocation, free, park or reuse at an address that holds
+// no untraced object (nor a parked one, but for a reuse) is counted here;
+// any other row, and every object row when a type filter is on, goes
+// through boundedObject and object, as the two-stage replay did, so the
+// two agree by construction. It returns an error, and stops, when the
+// table of parked objects reaches its limit.
 func (p *replay) countBounded(b *format.Batch) error {
 	n := len(b.Op)
 	if n == 0 {
@@ -37,19 +31,24 @@ func (p *replay) countBounded(b *format.Batch) error {
 	ops, layers, types := b.Op[:n], b.Layer[:n], b.Type[:n]
 	sizes, blocks, addrs, sites := b.Size[:n], b.Block[:n], b.Addr[:n], b.Site[:n]
 	t := p.objectTable
+	filtered := p.typeOK != nil
 	for i := range ops {
 		layer, op, seq := layers[i], ops[i], first+uint64(i)
 		if layer != format.LayerObject {
-			if layer == format.LayerInterp {
+			switch {
+			case layer == format.LayerInterp:
 				t.interp(seq, op, sites[i])
+			case p.sizesOn && (layer == format.LayerPymalloc || layer == format.LayerRaw) &&
+				(op == format.OpAlloc || op == format.OpReallocTo):
+				p.lastLowerAddr, p.lastLowerLayer = addrs[i], layer
 			}
 			continue
 		}
 		addr := addrs[i]
 		switch {
-		case seq <= t.setup:
+		case seq <= t.setup || filtered:
 		case op <= format.OpReallocTo && !t.special.mayHold(addr):
-			p.plain(seq, op, types[i], sizes[i], blocks[i], sites[i])
+			p.plain(seq, op, types[i], sizes[i], blocks[i], addr, sites[i])
 			continue
 		case op == format.OpCache && !t.special.mayHold(addr):
 			if p.park(seq, types[i], sizes[i], blocks[i], addr, sites[i]) {
@@ -72,11 +71,14 @@ func (p *replay) countBounded(b *format.Batch) error {
 
 // plain counts an allocation or a free (op) at an address that holds no
 // parked or untraced object.
-func (p *replay) plain(seq uint64, op format.Op, typ uint16, size, block int64, site uint32) {
+func (p *replay) plain(seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
 	o := liveHot{size: size, block: block, site: site, typ: typ}
 	switch op {
 	case format.OpAlloc, format.OpReallocTo:
 		p.countAlloc(op, typ, size, block)
+		if p.sizesOn {
+			p.request(size, addr)
+		}
 		p.acquire(&o, 0, seq)
 		if !p.growth.addToTail(seq, p.cur[layerObjects]) {
 			p.growth.addBucket(seq, p.cur[layerObjects])
@@ -125,6 +127,9 @@ func (p *replay) reuse(typ uint16, addr uint64, site uint32, seq uint64) bool {
 	p.release(&old, 0, seq, old.typ != typ)
 	p.reuses++
 	p.byType.t[typ].reuses++
+	if p.sizesOn {
+		p.fromFreeList(old.size)
+	}
 	p.acquire(&liveHot{size: old.size, block: old.block, site: site, typ: typ}, 0, seq)
 	return true
 }

@@ -104,7 +104,8 @@ const touchAhead = 32
 // batch replays the object-layer and interpreter rows of b, and sets rec
 // to their resolved records. Rows are numbered from b.Seq[0]: a batch's
 // events are consecutive, and reading one column less matters here. It
-// returns an error, and stops, when the live table reaches its limit.
+// returns an error, and stops, when the live table reaches its limit. (A
+// bounded replay goes through countBounded instead.)
 func (t *objectTable) batch(b *format.Batch, rec *records) error {
 	res, cold := rec.res[:0], rec.cold[:0]
 	var first uint64
@@ -113,17 +114,13 @@ func (t *objectTable) batch(b *format.Batch, rec *records) error {
 	}
 	for start := 0; start < len(b.Op); start += touchAhead {
 		end := min(start+touchAhead, len(b.Op))
-		if !t.bounded {
-			t.live.touch(b.Layer[start:end], b.Addr[start:end])
-		}
+		t.live.touch(b.Layer[start:end], b.Addr[start:end])
 		for i := start; i < end; i++ {
 			switch b.Layer[i] {
 			case format.LayerObject:
 				res = append(res, resolved{})
 				r := &res[len(res)-1]
-				if t.bounded {
-					t.boundedObject(r, first+uint64(i), b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i])
-				} else if c := t.object(r, first+uint64(i), b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i]); t.live.keep {
+				if c := t.object(r, first+uint64(i), b.Op[i], b.Type[i], b.Size[i], b.Block[i], b.Addr[i], b.Site[i]); t.live.keep {
 					cold = append(cold, c)
 				}
 				if t.live.full {
