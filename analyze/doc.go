@@ -80,10 +80,10 @@
 // tests check it); what needs each object's allocation site or birth
 // (leaks, sites, lifetimes, the peak's sites, the object holding an arena)
 // is left out, and frees are not checked against allocations. It is also
-// the fastest replay: without the sizes report or a filter, the object
-// table's stage counts as it goes and writes no records (fastbounded.go),
-// and a row whose address holds no parked or untraced object (an 8 KiB
-// bit filter says so) takes no lookup at all.
+// the fastest replay: the object table's stage counts as it goes and
+// writes no records (fastbounded.go), and a row whose address holds no
+// parked or untraced object (an 8 KiB bit filter says so) takes no lookup
+// at all.
 //
 // The live bytes per type, site and stack "at the peak" are snapshots
 // taken lazily: the peak is known only once the heap shrinks, so the
