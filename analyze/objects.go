@@ -254,7 +254,7 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 		r.kind = rowIgnored
 		return liveCold{}
 	}
-	if len(t.untraced) > 0 && t.untraced[addr] {
+	if len(t.untraced) > 0 && t.untracedMay.mayHold(addr) && t.untraced[addr] {
 		switch op {
 		case format.OpFree, format.OpReallocFrom:
 			delete(t.untraced, addr) // untraced: counts nothing
@@ -332,7 +332,7 @@ func (t *objectTable) object(r *resolved, seq uint64, op format.Op, typ uint16, 
 // and a free of one never allocated go unnoticed; a reuse of a block not
 // parked does not.
 func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ uint16, size, block int64, addr uint64, site uint32) {
-	if seq <= t.setup || len(t.untraced) > 0 && t.untraced[addr] {
+	if seq <= t.setup || len(t.untraced) > 0 && t.untracedMay.mayHold(addr) && t.untraced[addr] {
 		t.object(r, seq, op, typ, size, block, addr, site) // the set-up's objects, as ever
 		return
 	}
