@@ -9,6 +9,7 @@ package analyze
 
 import (
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/heaptrace/heaptrace/format"
@@ -107,7 +108,13 @@ const touchAhead = 32
 // returns an error, and stops, when the live table reaches its limit. (A
 // bounded replay goes through countBounded instead.)
 func (t *objectTable) batch(b *format.Batch, rec *records) error {
-	res, cold := rec.res[:0], rec.cold[:0]
+	// room for a record a row, made once: growing the records by appending
+	// copied them over and over in each batch slot's first batches, which
+	// showed on traces of a million events
+	res, cold := slices.Grow(rec.res[:0], len(b.Op)), rec.cold[:0]
+	if t.live.keep {
+		cold = slices.Grow(cold, len(b.Op))
+	}
 	var first uint64
 	if len(b.Seq) > 0 {
 		first = b.Seq[0]
