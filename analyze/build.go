@@ -516,7 +516,7 @@ func (p *replay) fragReport() *FragmentationReport {
 		End: f.state(p.lastSeq()), AtPeak: withRatios(f.atPeak),
 		MaxHeld: f.maxHeld, MaxHeldSeq: f.maxHeldSeq,
 		RawMapped: p.otherCur, RawChunks: p.rawCur, RawPeakMap: p.otherPeak,
-		Points: f.samples.points(), ArenasMapped: f.mapped, ArenasFreed: f.unmapped,
+		Points: f.curve(), ArenasMapped: f.mapped, ArenasFreed: f.unmapped,
 	}
 	held := f.held(p)
 	sort.Slice(held, func(i, j int) bool { return held[i].Arena < held[j].Arena })

@@ -57,6 +57,7 @@ type fragReplay struct {
 	mapped     int64 // arenas mapped over the run
 	unmapped   int64
 	samples    *fragSampler
+	lastSample uint64 // the event of the curve's last point
 }
 
 func newFragReplay(params string, points int) *fragReplay {
@@ -244,8 +245,35 @@ func (f *fragReplay) pymalloc(p *lowerLayers, seq uint64, op format.Op, size, bl
 	f.sample(seq)
 }
 
+// sample adds the state as of seq to the curve. Every change of the state
+// is sampled: its common case, a point in the curve's last bucket that is
+// no new extreme there, costs four comparisons. The curve's last point is
+// then the state as it is, which curve writes out at the end.
 func (f *fragReplay) sample(seq uint64) {
-	f.samples.add(FragPoint{Seq: seq, ArenaBytes: f.st.ArenaBytes, PoolBytes: f.st.PoolBytes, BlockBytes: f.st.BlockBytes, Held: f.st.Held})
+	d, st := f.samples, &f.st
+	f.lastSample = seq
+	if d.n < d.tailEnd {
+		if b := d.tail; st.ArenaBytes < b[0].ArenaBytes || st.ArenaBytes > b[1].ArenaBytes ||
+			st.BlockBytes < b[2].BlockBytes || st.BlockBytes > b[3].BlockBytes {
+			b.merge(fragBucket{f.point(seq), f.point(seq), f.point(seq), f.point(seq)})
+		}
+		d.n++
+		return
+	}
+	d.addBucket(f.point(seq))
+}
+
+// point is the curve's point of the state as of seq.
+func (f *fragReplay) point(seq uint64) FragPoint {
+	return FragPoint{Seq: seq, ArenaBytes: f.st.ArenaBytes, PoolBytes: f.st.PoolBytes, BlockBytes: f.st.BlockBytes, Held: f.st.Held}
+}
+
+// curve returns the curve's points, once the replay is done.
+func (f *fragReplay) curve() []FragPoint {
+	if f.samples.n > 0 {
+		f.samples.last = f.point(f.lastSample)
+	}
+	return f.samples.points()
 }
 
 // state returns the current state, with its ratios, as of seq.
@@ -312,7 +340,11 @@ type fragSampler struct {
 	n       uint64
 	buckets []fragBucket
 	first   FragPoint
-	last    FragPoint
+	last    FragPoint // set by fragReplay.curve
+
+	// tail is the last bucket, which takes points until the n-th is tailEnd
+	tail    *fragBucket
+	tailEnd uint64
 }
 
 func newFragSampler(points int) *fragSampler {
@@ -323,32 +355,14 @@ func newFragSampler(points int) *fragSampler {
 	return &fragSampler{max: points, limit: limit}
 }
 
-func (d *fragSampler) add(p FragPoint) {
-	if i := d.n >> d.shift; i == uint64(len(d.buckets)-1) {
-		// the common case: a point in the last bucket
-		b := &d.buckets[i]
-		if p.ArenaBytes < b[0].ArenaBytes {
-			b[0] = p
-		}
-		if p.ArenaBytes > b[1].ArenaBytes {
-			b[1] = p
-		}
-		if p.BlockBytes < b[2].BlockBytes {
-			b[2] = p
-		}
-		if p.BlockBytes > b[3].BlockBytes {
-			b[3] = p
-		}
-		d.last = p
-		d.n++
-		return
-	}
+// addBucket adds p, the first point of a bucket, after merging the
+// buckets when they have run out; the points after it, to tailEnd, go to
+// the same bucket (fragReplay.sample).
+func (d *fragSampler) addBucket(p FragPoint) {
 	if d.n == 0 {
 		d.first = p
 	}
-	d.last = p
-	i := d.n >> d.shift
-	if i >= uint64(d.limit) {
+	if d.n>>d.shift >= uint64(d.limit) {
 		for j := 0; j < d.limit/2; j++ {
 			a := d.buckets[2*j]
 			a.merge(d.buckets[2*j+1])
@@ -356,13 +370,10 @@ func (d *fragSampler) add(p FragPoint) {
 		}
 		d.buckets = d.buckets[:d.limit/2]
 		d.shift++
-		i = d.n >> d.shift
 	}
-	if i == uint64(len(d.buckets)) {
-		d.buckets = append(d.buckets, fragBucket{p, p, p, p})
-	} else {
-		d.buckets[i].merge(fragBucket{p, p, p, p})
-	}
+	d.buckets = append(d.buckets, fragBucket{p, p, p, p})
+	d.tail = &d.buckets[len(d.buckets)-1]
+	d.tailEnd = uint64(len(d.buckets)) << d.shift
 	d.n++
 }
 
