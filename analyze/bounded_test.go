@@ -62,6 +62,7 @@ func TestBoundedAgreesWithFullReplay(t *testing.T) {
 		{"small batches", 4, genOptions{ops: 2000, batch: 7, max: 50}, Options{}},
 		{"type filter", 5, genOptions{ops: 3000}, Options{Type: "list*"}},
 		{"few points", 6, genOptions{ops: 5000}, Options{Points: 6, Top: 2}},
+		{"small requests served raw", 7, genOptions{ops: 3000, rawSmall: true}, Options{}},
 	} {
 		path := genFile(t, tc.seed, tc.o)
 		// without the sizes report, the object layer replays in one pass

@@ -64,6 +64,8 @@ type generator struct {
 	parked []*genObj
 	depth  int
 	max    int
+	// rawSmall: genOptions.rawSmall
+	rawSmall bool
 
 	arenas    []*genArenaState
 	poolAt    map[uint64]*genPoolState
@@ -80,6 +82,11 @@ type genOptions struct {
 	batch int    // events per batch (0: 1000)
 	drain bool   // free most objects at the end, leaving arenas held by a block or two
 	max   int    // most objects live at once (0: no limit)
+	// rawSmall serves one small request in eight from the raw allocator,
+	// as CPython does when pymalloc cannot (PYTHONMALLOC=malloc does it
+	// for all): the sizes report must tell the server from the rows, not
+	// from the size
+	rawSmall bool
 }
 
 // genTrace writes a trace of random operations to path.
@@ -108,7 +115,7 @@ func genTo(t testing.TB, ws io.WriteSeeker, seed int64, o genOptions) error {
 	if err != nil {
 		return err
 	}
-	g := &generator{t: t, rng: rand.New(rand.NewSource(seed)), w: w, batch: o.batch, max: o.max,
+	g := &generator{t: t, rng: rand.New(rand.NewSource(seed)), w: w, batch: o.batch, max: o.max, rawSmall: o.rawSmall,
 		poolAt: map[uint64]*genPoolState{}, nextArena: 0x7f0000001000, heapTop: 0x555500000010, heapEnd: 0x555500000000,
 		rawFree: map[uint64][]uint64{}}
 	if g.batch == 0 {
@@ -199,7 +206,7 @@ func (g *generator) size() int64 {
 // lower allocates size bytes below the object layer and returns the
 // address and the block.
 func (g *generator) lower(size int64, typ uint16, site uint32) (addr, block uint64, small bool) {
-	if size > 0 && size <= 512 {
+	if size > 0 && size <= 512 && !(g.rawSmall && g.rng.Intn(8) == 0) {
 		block = uint64(size+15) &^ 15
 		addr = g.pymallocAlloc(block)
 		g.emit(format.OpAlloc, format.LayerPymalloc, typ, size, block, addr, site)

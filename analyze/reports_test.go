@@ -27,6 +27,7 @@ func TestReportsAgainstOracle(t *testing.T) {
 		{"type filter", 5, genOptions{ops: 3000}, "list", ""},
 		{"site filter", 6, genOptions{ops: 3000}, "", "a.py"},
 		{"both filters", 7, genOptions{ops: 3000}, "str", "h (b.py"},
+		{"small requests served raw", 9, genOptions{ops: 3000, rawSmall: true}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := genFile(t, tc.seed, tc.opts)
