@@ -255,7 +255,8 @@ func (f *fragReplay) sample(seq uint64) {
 	if d.n < d.tailEnd {
 		if b := d.tail; st.ArenaBytes < b[0].ArenaBytes || st.ArenaBytes > b[1].ArenaBytes ||
 			st.BlockBytes < b[2].BlockBytes || st.BlockBytes > b[3].BlockBytes {
-			b.merge(fragBucket{f.point(seq), f.point(seq), f.point(seq), f.point(seq)})
+			p := f.point(seq)
+			b.merge(fragBucket{p, p, p, p})
 		}
 		d.n++
 		return
