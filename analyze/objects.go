@@ -65,8 +65,8 @@ type objectTable struct {
 	bounded  bool
 	parkedAt addrTable[liveHot]
 	// special holds every address of parkedAt and untraced, and
-	// untracedMay every address of untraced, so that countBounded looks
-	// neither up for the others
+	// untracedMay every address of untraced, so that the replays look
+	// neither up for the other addresses
 	special, untracedMay addrFilter
 	name                 string // the trace's, for limitError
 
