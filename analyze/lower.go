@@ -62,8 +62,7 @@ func (l *lowerLayers) batch(b *format.Batch) {
 
 // opSign is what an op does to its layer's bytes: +1 for an allocation,
 // -1 for a free, 0 for the ops that move no bytes at the layer (a cache
-// or reuse, the interpreter's markers). It has 16 entries so that an
-// index masked with 15 needs no bounds check.
+// or reuse, the interpreter's markers); allocSign is made from it.
 var opSign = [16]int64{format.OpAlloc: 1, format.OpReallocTo: 1, format.OpFree: -1, format.OpReallocFrom: -1}
 
 // allocSign is, for op<<3|layer, what a row does to the allocator layer's

@@ -360,12 +360,7 @@ func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ u
 			return
 		}
 		row.parked = true
-		n := len(t.parkedAt.slots)
-		t.parkedAt.put(addr, row)
-		t.noteParked(addr)
-		if len(t.parkedAt.slots) > n && t.live.limit > 0 && t.parkedBytes() > t.live.limit {
-			t.live.full = true // it grew past the limit
-		}
+		t.live.full = t.putParked(addr, row)
 	case format.OpReuse:
 		h := t.parkedAt.get(addr)
 		if h == nil {
@@ -377,6 +372,15 @@ func (t *objectTable) boundedObject(r *resolved, seq uint64, op format.Op, typ u
 		r.skip = !t.match(typ, site)
 		t.parkedAt.del(addr)
 	}
+}
+
+// putParked parks o at addr, which holds no parked object, and reports
+// whether the table of parked objects grew past the memory limit.
+func (t *objectTable) putParked(addr uint64, o liveHot) (full bool) {
+	n := len(t.parkedAt.slots)
+	t.parkedAt.put(addr, o)
+	t.noteParked(addr)
+	return len(t.parkedAt.slots) > n && t.live.limit > 0 && t.parkedBytes() > t.live.limit
 }
 
 // noteParked adds addr, just parked, to t.special. A filter that holds
