@@ -6,7 +6,7 @@
 #   bash bench/scale.sh [EVENTS...]        e.g. bash bench/scale.sh 10000000 1000000000
 # Environment: WORKLOAD (default steady: a fixed live set, so the analyzer's
 # memory must come out the same at every size), CODECS (default "zstd lz4
-# none"), REPORTS (default: every report; e.g. "summary types peak growth"),
+# none"; CODEC:LEVEL records at a --level, e.g. "zstd zstd:best lz4:better"), REPORTS (default: every report; e.g. "summary types peak growth"),
 # DIR (default: a new temporary directory; a 1-billion-event trace takes
 # about 2 GB with zstd, 32 GB uncompressed).
 set -euo pipefail
@@ -32,18 +32,20 @@ rm -f "$dir/calibrate.arrow"
 per=$(( n20000 - n10000 ))          # events per 10000 units of scale
 fixed=$(( n10000 - per ))
 echo "workload $workload, reports: ${reports:-all}, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-6s %14s %10s %10s %8s %10s %10s %8s %11s\n" codec events "record s" "rec Mev/s" "rec RSS" "analyze s" "ana Mev/s" "ana RSS" "bytes/event"
+printf "%-11s %14s %10s %10s %8s %10s %10s %8s %11s\n" codec events "record s" "rec Mev/s" "rec RSS" "analyze s" "ana Mev/s" "ana RSS" "bytes/event"
 for want in "$@"; do
   scale=$(( (want - fixed) * 10000 / per ))
   for codec in $codecs; do
-    f="$dir/scale-$codec.arrow"
-    read -r rs rm < <(measure "$bin" record --workload "$workload" --scale "$scale" --compress "$codec" -o "$f")
+    c=${codec%%:*} level=default
+    [[ $codec != *:* ]] || level=${codec#*:}
+    f="$dir/scale-$c-$level.arrow"
+    read -r rs rm < <(measure "$bin" record --workload "$workload" --scale "$scale" --compress "$c" --level "$level" -o "$f")
     n=$(events_of "$f")
     # shellcheck disable=SC2086 # reports is a list of words
     read -r as am < <(measure "$bin" analyze $reports "$f")
     size=$(stat -c %s "$f")
     awk -v c="$codec" -v n="$n" -v rs="$rs" -v rm="$rm" -v as="$as" -v am="$am" -v sz="$size" 'BEGIN {
-      printf "%-6s %14d %10.2f %10.1f %5.0f MB %10.2f %10.1f %5.0f MB %11.2f\n", c, n, rs, n/rs/1e6, rm/1024, as, n/as/1e6, am/1024, sz/n }'
+      printf "%-11s %14d %10.2f %10.1f %5.0f MB %10.2f %10.1f %5.0f MB %11.2f\n", c, n, rs, n/rs/1e6, rm/1024, as, n/as/1e6, am/1024, sz/n }'
     rm -f "$f"
   done
 done

@@ -153,7 +153,9 @@
 // # Compression
 //
 // Batches may be compressed with LZ4 or Zstandard (WithCompression); a
-// Writer's default is none, heaptrace record's is zstd. Readers need no
+// Writer's default is none, heaptrace record's is zstd. WithLevel trades
+// writing time for size (LevelBest: zstd's smallest files take about a
+// fifth less room and 2.5 to 4 times longer to write). Readers need no
 // option. Arrow JS reads compressed files only with a codec registered by
 // hand.
 //

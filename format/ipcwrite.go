@@ -97,7 +97,15 @@ func (c *ipcCompressor) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func newIPCWriter(w io.Writer, schema *arrow.Schema, codec Compression) (*ipcWriter, error) {
+// zstdLevels and lz4Levels are the codecs' settings for each Level.
+var (
+	zstdLevels = [...]zstd.EncoderLevel{LevelDefault: zstd.SpeedDefault, LevelFastest: zstd.SpeedFastest,
+		LevelBetter: zstd.SpeedBetterCompression, LevelBest: zstd.SpeedBestCompression}
+	lz4Levels = [...]lz4.CompressionLevel{LevelDefault: lz4.Fast, LevelFastest: lz4.Fast,
+		LevelBetter: lz4.Level1, LevelBest: lz4.Level9}
+)
+
+func newIPCWriter(w io.Writer, schema *arrow.Schema, codec Compression, level Level) (*ipcWriter, error) {
 	e := &ipcWriter{w: w, schema: schema, codec: codec, fb: flatbuffers.NewBuilder(1024)}
 	// The columns compress independently, one goroutine each up to the
 	// number of processors.
@@ -106,7 +114,8 @@ func newIPCWriter(w io.Writer, schema *arrow.Schema, codec Compression) (*ipcWri
 	case None:
 		return e, nil
 	case Zstd:
-		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(n), zstd.WithWindowSize(1<<20))
+		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(n), zstd.WithWindowSize(1<<20),
+			zstd.WithEncoderLevel(zstdLevels[level]))
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +129,8 @@ func newIPCWriter(w io.Writer, schema *arrow.Schema, codec Compression) (*ipcWri
 		if codec == LZ4 {
 			// the options of Arrow's C++ and Go writers
 			c.lz4 = lz4.NewWriter(nil)
-			if err := c.lz4.Apply(lz4.ChecksumOption(false), lz4.BlockSizeOption(lz4.Block64Kb)); err != nil {
+			if err := c.lz4.Apply(lz4.ChecksumOption(false), lz4.BlockSizeOption(lz4.Block64Kb),
+				lz4.CompressionLevelOption(lz4Levels[level])); err != nil {
 				return nil, err
 			}
 		}

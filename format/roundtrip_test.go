@@ -30,8 +30,8 @@ func TestRoundTrip(t *testing.T) {
 
 // roundTrip writes batches as a trace of format version v, compressed with c,
 // and checks that they read back the same.
-func roundTrip(t *testing.T, v int, c Compression, batches []*Batch) {
-	data := writeTrace(t, testHeader(), batches, WithCompression(c), withVersion(v))
+func roundTrip(t *testing.T, v int, c Compression, batches []*Batch, opts ...WriterOption) []byte {
+	data := writeTrace(t, testHeader(), batches, append([]WriterOption{WithCompression(c), withVersion(v)}, opts...)...)
 
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -66,6 +66,26 @@ func roundTrip(t *testing.T, v int, c Compression, batches []*Batch) {
 	}
 	if got := r.Header().Meta.FormatVersion; got != v {
 		t.Errorf("format version %d, want %d", got, v)
+	}
+	return data
+}
+
+// TestLevels writes the same batches with each codec at each level: every
+// file reads back the same, and the best level's is the smallest.
+func TestLevels(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	kinds := allKinds(1)
+	batches := []*Batch{kinds, synthetic(uint64(kinds.Len()+1), 20000, rng)}
+	for _, c := range []Compression{LZ4, Zstd} {
+		size := map[Level]int{}
+		for _, l := range []Level{LevelFastest, LevelDefault, LevelBetter, LevelBest} {
+			t.Run(fmt.Sprintf("%s/%s", c, l), func(t *testing.T) {
+				size[l] = len(roundTrip(t, Version, c, batches, WithLevel(l)))
+			})
+		}
+		if size[LevelBest] >= size[LevelDefault] {
+			t.Errorf("%s: the best level's file takes %d bytes, the default's %d", c, size[LevelBest], size[LevelDefault])
+		}
 	}
 }
 

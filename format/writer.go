@@ -40,9 +40,44 @@ func ParseCompression(s string) (Compression, error) {
 	return None, fmt.Errorf("format: unknown compression %q (want none, lz4 or zstd)", s)
 }
 
+// Level is how hard a writer works at compressing: recording time traded
+// for file size. Every level is read the same way, and a smaller file is
+// also quicker to decompress. The levels are klauspost/compress's four for
+// zstd and pierrec/lz4's fast and high-compression modes for LZ4.
+type Level uint8
+
+const (
+	LevelDefault Level = iota // zstd's level 3 or so, LZ4's fast mode: recording speed first
+	LevelFastest              // zstd's level 1 or so; LZ4's fast mode
+	LevelBetter               // zstd's level 7 or so; LZ4's high-compression mode, a short search
+	LevelBest                 // zstd's level 11 or so; LZ4's high-compression mode, its longest search
+)
+
+var levelNames = [...]string{LevelDefault: "default", LevelFastest: "fastest", LevelBetter: "better", LevelBest: "best"}
+
+// String returns the level's name: "default", "fastest", "better" or "best".
+func (l Level) String() string {
+	if int(l) < len(levelNames) {
+		return levelNames[l]
+	}
+	return fmt.Sprintf("level(%d)", uint8(l))
+}
+
+// ParseLevel returns the Level named s ("fastest", "default", "better",
+// "best").
+func ParseLevel(s string) (Level, error) {
+	for l, name := range levelNames {
+		if s == name {
+			return Level(l), nil
+		}
+	}
+	return LevelDefault, fmt.Errorf("format: unknown compression level %q (want fastest, default, better or best)", s)
+}
+
 // writerConfig holds the settings of a Writer.
 type writerConfig struct {
 	compression Compression
+	level       Level
 	version     int
 }
 
@@ -54,6 +89,13 @@ type WriterOption func(*writerConfig)
 // goroutines.
 func WithCompression(c Compression) WriterOption {
 	return func(cfg *writerConfig) { cfg.compression = c }
+}
+
+// WithLevel sets how hard a compressing writer works (WithCompression);
+// the default is LevelDefault. A level other than the default without a
+// codec is an error: it would be silently ignored.
+func WithLevel(l Level) WriterOption {
+	return func(cfg *writerConfig) { cfg.level = l }
 }
 
 // withVersion sets the format version written: tests write version 1
@@ -106,7 +148,13 @@ func NewWriter(w io.WriteSeeker, h Header, opts ...WriterOption) (*Writer, error
 	h.Sites = append([]string(nil), h.Sites...)
 	schema := newSchema(h.Meta)
 
-	enc, err := newIPCWriter(w, schema, cfg.compression)
+	if cfg.level != LevelDefault && cfg.compression == None {
+		return nil, fmt.Errorf("format: write %scompression level %v without a codec (compression none)", name, cfg.level)
+	}
+	if int(cfg.level) >= len(levelNames) {
+		return nil, fmt.Errorf("format: write %sunknown compression %v", name, cfg.level)
+	}
+	enc, err := newIPCWriter(w, schema, cfg.compression, cfg.level)
 	if err != nil {
 		return nil, fmt.Errorf("format: write %s%w", name, err)
 	}

@@ -156,6 +156,41 @@ func TestParseCompression(t *testing.T) {
 	}
 }
 
+func TestParseLevel(t *testing.T) {
+	for _, l := range []Level{LevelDefault, LevelFastest, LevelBetter, LevelBest} {
+		got, err := ParseLevel(l.String())
+		if err != nil || got != l {
+			t.Errorf("ParseLevel(%q) = %v, %v", l.String(), got, err)
+		}
+	}
+	for _, s := range []string{"", "max", "9", "Best"} {
+		if _, err := ParseLevel(s); err == nil {
+			t.Errorf("ParseLevel(%q) succeeded", s)
+		}
+	}
+}
+
+// TestNewWriterChecksLevel: a level without a codec, or one not defined,
+// is refused before anything is written.
+func TestNewWriterChecksLevel(t *testing.T) {
+	for _, c := range []struct {
+		opts []WriterOption
+		want string
+	}{
+		{[]WriterOption{WithLevel(LevelBest)}, "compression level best without a codec"},
+		{[]WriterOption{WithCompression(Zstd), WithLevel(Level(9))}, "unknown compression level(9)"},
+	} {
+		var f memFile
+		_, err := NewWriter(&f, testHeader(), c.opts...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("NewWriter: error %v, want one saying %q", err, c.want)
+		}
+		if len(f.buf) != 0 {
+			t.Errorf("NewWriter wrote %d bytes before failing", len(f.buf))
+		}
+	}
+}
+
 func TestNames(t *testing.T) {
 	if got := len(OpNames()); got != NumOps {
 		t.Errorf("%d op names, want %d", got, NumOps)

@@ -18,6 +18,7 @@ const DefaultBatchSize = 65536
 type config struct {
 	batchSize     int
 	compression   format.Compression
+	level         format.Level
 	flushInterval time.Duration
 }
 
@@ -47,6 +48,12 @@ func WithFlushInterval(d time.Duration) Option {
 // format.None.
 func WithCompression(c format.Compression) Option {
 	return func(cfg *config) { cfg.compression = c }
+}
+
+// WithLevel sets how hard a compressing recorder works on its batches
+// (format.WithLevel). The default is format.LevelDefault.
+func WithLevel(l format.Level) Option {
+	return func(cfg *config) { cfg.level = l }
 }
 
 // A Recorder is a model.Observer that writes every event it observes to a
@@ -81,7 +88,7 @@ func New(w io.WriteSeeker, h format.Header, opts ...Option) (*Recorder, error) {
 	if cfg.batchSize < 1 || cfg.batchSize > format.MaxBatchLen {
 		return nil, fmt.Errorf("recorder: batch size %d, want 1 to %d", cfg.batchSize, format.MaxBatchLen)
 	}
-	fw, err := format.NewWriter(w, h, format.WithCompression(cfg.compression))
+	fw, err := format.NewWriter(w, h, format.WithCompression(cfg.compression), format.WithLevel(cfg.level))
 	if err != nil {
 		return nil, fmt.Errorf("recorder: %w", err)
 	}

@@ -150,6 +150,8 @@ func TestBadInput(t *testing.T) {
 		{"unknown workload", []string{"record", "--workload", "nope", "-o", filepath.Join(dir, "x.arrow")}, 2, []string{`"nope"`, "list-growth", "leaky-cache"}},
 		{"no workload", []string{"record"}, 2, []string{"--workload", "list-growth"}},
 		{"bad compression", []string{"record", "--workload", "list-growth", "--compress", "gzip", "-o", filepath.Join(dir, "y.arrow")}, 2, []string{"gzip"}},
+		{"bad level", []string{"record", "--workload", "list-growth", "--level", "max", "-o", filepath.Join(dir, "y.arrow")}, 2, []string{"--level", `"max"`, "best"}},
+		{"level without a codec", []string{"record", "--workload", "list-growth", "--compress", "none", "--level", "best", "-o", filepath.Join(dir, "y.arrow")}, 2, []string{"--level best", "lz4 or zstd"}},
 		{"analyze no file", []string{"analyze"}, 2, []string{"a trace file"}},
 		{"bad points", []string{"analyze", "--points", "2", notArrow}, 2, []string{"--points"}},
 		{"unknown flag", []string{"analyze", "--nope", notArrow}, 2, []string{"--nope"}},
@@ -173,8 +175,42 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(filepath.Join(dir, "x.arrow")); err == nil {
-		t.Error("an unknown workload left a file behind")
+	for _, f := range []string{"x.arrow", "y.arrow"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s: refused flags left a file behind", f)
+		}
+	}
+}
+
+// TestRecordLevels: each codec's best level writes a smaller trace than
+// its default, which analyses to the same report.
+func TestRecordLevels(t *testing.T) {
+	dir := t.TempDir()
+	for _, codec := range []string{"lz4", "zstd"} {
+		var size [2]int64
+		var report [2]string
+		for i, level := range []string{"default", "best"} {
+			path := filepath.Join(dir, codec+"-"+level+".arrow")
+			if code, _, errOut := heaptrace(t, "record", "--workload", "steady", "--scale", "20000", "--compress", codec, "--level", level, "-o", path); code != 0 {
+				t.Fatalf("record --compress %s --level %s: exit %d: %s", codec, level, code, errOut)
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			size[i] = fi.Size()
+			code, out, errOut := heaptrace(t, "analyze", "--json", path)
+			if code != 0 {
+				t.Fatalf("analyze %s: exit %d: %s", path, code, errOut)
+			}
+			report[i] = strings.ReplaceAll(out, path, "TRACE")
+		}
+		if size[1] >= size[0] {
+			t.Errorf("%s: --level best wrote %d bytes, the default %d", codec, size[1], size[0])
+		}
+		if report[1] != report[0] {
+			t.Errorf("%s: the best level's trace analyses differently:\n%s\nwant\n%s", codec, report[1], report[0])
+		}
 	}
 }
 

@@ -31,6 +31,7 @@ type recordOptions struct {
 	out       string
 	scale     int
 	compress  string
+	level     string
 	batchSize int
 	maxEvents uint64
 	heapLimit string
@@ -69,6 +70,7 @@ func newRecordCmd() *cobra.Command {
 	f.StringVarP(&opts.out, "output", "o", "", "the trace file to write (default: the script's or workload's name + .arrow)")
 	f.IntVar(&opts.scale, "scale", 0, "a synthetic workload's size parameter (default: the workload's own)")
 	f.StringVar(&opts.compress, "compress", "zstd", "compression of the trace's batches: zstd (smallest), lz4 (faster, 3 to 5 times larger) or none (32 bytes an event; what Arrow JS reads without a codec)")
+	f.StringVar(&opts.level, "level", "default", "how hard lz4 or zstd works: fastest, default, better or best (zstd best: traces a fifth to a quarter smaller and quicker to analyse, recorded 2.5 to 4 times slower)")
 	f.IntVar(&opts.batchSize, "batch", 0, "events per record batch (default 65536)")
 	f.Uint64Var(&opts.maxEvents, "max-events", 0, "stop a script after this many heap events (0: no limit)")
 	f.StringVar(&opts.heapLimit, "heap-limit", "1GiB", "raise MemoryError in the script past this many requested bytes (0: no limit)")
@@ -137,6 +139,13 @@ func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
 	if err != nil {
 		return usageError("--compress: %v", err)
 	}
+	level, err := format.ParseLevel(opts.level)
+	switch {
+	case err != nil:
+		return usageError("--level: %v", err)
+	case level != format.LevelDefault && c == format.None:
+		return usageError("--level %s needs --compress lz4 or zstd", level)
+	}
 	limit, err := parseSize(opts.heapLimit)
 	if err != nil {
 		return usageError("--heap-limit: %v", err)
@@ -149,7 +158,7 @@ func runRecord(stdout, stderr io.Writer, opts recordOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: c, BatchSize: opts.batchSize, HeapLimit: limit, Check: opts.check, Config: cfg, Profile: profile})
+	res, err := driver.Record(wl, driver.RecordOptions{Out: opts.out, Compression: c, Level: level, BatchSize: opts.batchSize, HeapLimit: limit, Check: opts.check, Config: cfg, Profile: profile})
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ type Workload interface {
 type RecordOptions struct {
 	Out         string             // the trace file to write
 	Compression format.Compression // default none
+	Level       format.Level       // how hard to compress; default format.LevelDefault
 	BatchSize   int                // events per batch; 0: the recorder's default
 	Config      model.Config       // zero value: model.DefaultConfig()
 	Profile     pyobj.Profile      // zero value: pyobj.CPython311()
@@ -104,7 +105,7 @@ func Record(w Workload, opts RecordOptions) (Result, error) {
 	if opts.BatchSize > 0 {
 		ropts = append(ropts, recorder.WithBatchSize(opts.BatchSize))
 	}
-	ropts = append(ropts, recorder.WithCompression(opts.Compression))
+	ropts = append(ropts, recorder.WithCompression(opts.Compression), recorder.WithLevel(opts.Level))
 	rec, err := recorder.New(f, hdr, ropts...)
 	if err != nil {
 		f.Close()
