@@ -243,3 +243,69 @@ func decodedBatches(b *testing.B) (format.Header, []*format.Batch, uint64) {
 	}
 	return r.Header(), batches, events
 }
+
+// BenchmarkObjectLayerFloor is the least the object layer of the summary,
+// types, peak and growth reports could cost in one pass, on the batches of
+// BenchmarkReplayOnly: each row's signed size added to its type's tallies
+// and to the running sum, with no branch on the row's op or layer, the
+// peak kept, then the object curve sampled, then each type's curve too. It
+// leaves out what a real replay cannot (free lists, set-up rows, filters,
+// the peak's contents by type), so a replay can only be slower. Set beside
+// BenchmarkReplayOnly/summary+types+peak+growth,bounded and
+// BenchmarkLowerLayers/sums, it says how far one core is from a target.
+func BenchmarkObjectLayerFloor(b *testing.B) {
+	h, batches, events := decodedBatches(b)
+	var sign [16 << 3]int64 // op<<3|layer: +1, -1 or 0, as allocSign for the object layer
+	for op := range opSign {
+		sign[op<<3|int(format.LayerObject)] = opSign[op]
+	}
+	type typeTally struct{ live, liveBlock, liveN, allocs int64 }
+	for _, c := range []struct {
+		name              string
+		curve, typeCurves bool
+	}{
+		{"tallies+peak", false, false},
+		{"tallies+peak+curve", true, false},
+		{"tallies+peak+curves", true, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var peak int64
+			for range b.N {
+				tallies := make([]typeTally, len(h.Types))
+				curves := make([]*Downsampler, len(h.Types))
+				for i := range curves {
+					curves[i] = NewDownsampler(100)
+				}
+				curve := NewDownsampler(100)
+				var cur int64
+				peak = 0
+				for _, batch := range batches {
+					n := len(batch.Op)
+					first := batch.Seq[0]
+					ops, layers, types, sizes, blocks := batch.Op[:n], batch.Layer[:n], batch.Type[:n], batch.Size[:n], batch.Block[:n]
+					for i := range ops {
+						s := sign[int(ops[i]&15)<<3|int(layers[i]&7)]
+						t := &tallies[types[i]]
+						d := s * sizes[i]
+						cur += d
+						t.live += d
+						t.liveBlock += s * blocks[i]
+						t.liveN += s
+						t.allocs += s & 1
+						peak = max(peak, cur)
+						if c.curve && s != 0 {
+							curve.Add(first+uint64(i), cur)
+							if c.typeCurves {
+								curves[types[i]].Add(first+uint64(i), t.live)
+							}
+						}
+					}
+				}
+			}
+			if peak <= 0 {
+				b.Fatalf("peak %d", peak)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
+		})
+	}
+}
