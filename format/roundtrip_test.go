@@ -113,58 +113,70 @@ func TestArrowReadsTrace(t *testing.T) {
 	batches := []*Batch{allKinds(1)}
 	batches = append(batches, synthetic(uint64(batches[0].Len()+1), 3000, rng))
 	h := testHeader()
+	type file struct {
+		v     int
+		c     Compression
+		level Level
+	}
+	var files []file
 	for v := OldestVersion; v <= Version; v++ {
 		for _, c := range []Compression{None, LZ4, Zstd} {
-			t.Run(fmt.Sprintf("v%d/%s", v, c), func(t *testing.T) {
-				data := writeTrace(t, h, batches, WithCompression(c), withVersion(v))
-				// no checked allocator: Arrow v15's file reader never
-				// frees the dictionary messages, of any file
-				r, err := ipc.NewFileReader(bytes.NewReader(data))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer r.Close()
-				if got, want := r.NumRecords(), len(batches); got != want {
-					t.Fatalf("footer lists %d batches, want %d", got, want)
-				}
-				if got, _ := r.Schema().Metadata().GetValue(KeyFormatVersion); got != fmt.Sprint(v) {
-					t.Errorf("format version %q, want %d", got, v)
-				}
-				for i, want := range batches {
-					rec, err := r.RecordAt(i)
-					if err != nil {
-						t.Fatalf("batch %d: %v", i, err)
-					}
-					defer rec.Release()
-					if got := int(rec.NumRows()); got != want.Len() {
-						t.Fatalf("batch %d: %d rows, want %d", i, got, want.Len())
-					}
-					col := func(name string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(name)[0]) }
-					addr := col("addr").(*array.Uint64).Uint64Values()
-					size := col("size").(*array.Int64).Int64Values()
-					sites := col("site").(*array.Dictionary)
-					siteNames := sites.Dictionary().(*array.String)
-					ops := col("op").(*array.Dictionary)
-					for j := range want.Len() {
-						if addr[j] != want.Addr[j] || size[j] != want.Size[j] {
-							t.Fatalf("batch %d row %d: addr %#x size %d, want %#x %d", i, j, addr[j], size[j], want.Addr[j], want.Size[j])
-						}
-						if got := siteNames.Value(sites.GetValueIndex(j)); got != h.Sites[want.Site[j]] {
-							t.Fatalf("batch %d row %d: site %q, want %q", i, j, got, h.Sites[want.Site[j]])
-						}
-						if got := ops.Dictionary().(*array.String).Value(ops.GetValueIndex(j)); got != want.Op[j].String() {
-							t.Fatalf("batch %d row %d: op %q, want %q", i, j, got, want.Op[j])
-						}
-					}
-					if v == 1 {
-						seq := col("seq").(*array.Uint64).Uint64Values()
-						if seq[0] != want.Seq[0] || seq[len(seq)-1] != want.Seq[want.Len()-1] {
-							t.Errorf("batch %d: seq %d..%d, want %d..%d", i, seq[0], seq[len(seq)-1], want.Seq[0], want.Seq[want.Len()-1])
-						}
-					}
-				}
-			})
+			files = append(files, file{v, c, LevelDefault})
 		}
+	}
+	// the high-compression modes' frames, which Arrow decodes as any other
+	files = append(files, file{Version, LZ4, LevelBest}, file{Version, Zstd, LevelBest})
+	for _, f := range files {
+		v, c := f.v, f.c
+		t.Run(fmt.Sprintf("v%d/%s/%s", v, c, f.level), func(t *testing.T) {
+			data := writeTrace(t, h, batches, WithCompression(c), WithLevel(f.level), withVersion(v))
+			// no checked allocator: Arrow v15's file reader never
+			// frees the dictionary messages, of any file
+			r, err := ipc.NewFileReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if got, want := r.NumRecords(), len(batches); got != want {
+				t.Fatalf("footer lists %d batches, want %d", got, want)
+			}
+			if got, _ := r.Schema().Metadata().GetValue(KeyFormatVersion); got != fmt.Sprint(v) {
+				t.Errorf("format version %q, want %d", got, v)
+			}
+			for i, want := range batches {
+				rec, err := r.RecordAt(i)
+				if err != nil {
+					t.Fatalf("batch %d: %v", i, err)
+				}
+				defer rec.Release()
+				if got := int(rec.NumRows()); got != want.Len() {
+					t.Fatalf("batch %d: %d rows, want %d", i, got, want.Len())
+				}
+				col := func(name string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(name)[0]) }
+				addr := col("addr").(*array.Uint64).Uint64Values()
+				size := col("size").(*array.Int64).Int64Values()
+				sites := col("site").(*array.Dictionary)
+				siteNames := sites.Dictionary().(*array.String)
+				ops := col("op").(*array.Dictionary)
+				for j := range want.Len() {
+					if addr[j] != want.Addr[j] || size[j] != want.Size[j] {
+						t.Fatalf("batch %d row %d: addr %#x size %d, want %#x %d", i, j, addr[j], size[j], want.Addr[j], want.Size[j])
+					}
+					if got := siteNames.Value(sites.GetValueIndex(j)); got != h.Sites[want.Site[j]] {
+						t.Fatalf("batch %d row %d: site %q, want %q", i, j, got, h.Sites[want.Site[j]])
+					}
+					if got := ops.Dictionary().(*array.String).Value(ops.GetValueIndex(j)); got != want.Op[j].String() {
+						t.Fatalf("batch %d row %d: op %q, want %q", i, j, got, want.Op[j])
+					}
+				}
+				if v == 1 {
+					seq := col("seq").(*array.Uint64).Uint64Values()
+					if seq[0] != want.Seq[0] || seq[len(seq)-1] != want.Seq[want.Len()-1] {
+						t.Errorf("batch %d: seq %d..%d, want %d..%d", i, seq[0], seq[len(seq)-1], want.Seq[0], want.Seq[want.Len()-1])
+					}
+				}
+			}
+		})
 	}
 }
 
