@@ -294,9 +294,13 @@ func BenchmarkObjectLayerFloor(b *testing.B) {
 						t.allocs += s & 1
 						peak = max(peak, cur)
 						if c.curve && s != 0 {
-							curve.Add(first+uint64(i), cur)
-							if c.typeCurves {
-								curves[types[i]].Add(first+uint64(i), t.live)
+							// as the replay samples: the common case inlined
+							seq := first + uint64(i)
+							if !curve.addToTail(seq, cur) {
+								curve.addBucket(seq, cur)
+							}
+							if d := curves[types[i]]; c.typeCurves && !d.addToTail(seq, t.live) {
+								d.addBucket(seq, t.live)
 							}
 						}
 					}
