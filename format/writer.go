@@ -23,21 +23,32 @@ const (
 var compressionNames = [...]string{None: "none", LZ4: "lz4", Zstd: "zstd"}
 
 // String returns the compression's name: "none", "lz4" or "zstd".
-func (c Compression) String() string {
-	if int(c) < len(compressionNames) {
-		return compressionNames[c]
-	}
-	return fmt.Sprintf("compression(%d)", uint8(c))
-}
+func (c Compression) String() string { return nameOf(compressionNames[:], c, "compression") }
 
 // ParseCompression returns the Compression named s ("none", "lz4", "zstd").
 func ParseCompression(s string) (Compression, error) {
-	for c, name := range compressionNames {
-		if s == name {
-			return Compression(c), nil
-		}
+	if c, ok := parseName[Compression](compressionNames[:], s); ok {
+		return c, nil
 	}
 	return None, fmt.Errorf("format: unknown compression %q (want none, lz4 or zstd)", s)
+}
+
+// nameOf returns names[v], or kind(v) for a v that has no name.
+func nameOf[T ~uint8](names []string, v T, kind string) string {
+	if int(v) < len(names) {
+		return names[v]
+	}
+	return fmt.Sprintf("%s(%d)", kind, uint8(v))
+}
+
+// parseName returns the value whose name in names is s.
+func parseName[T ~uint8](names []string, s string) (T, bool) {
+	for v, name := range names {
+		if s == name {
+			return T(v), true
+		}
+	}
+	return 0, false
 }
 
 // Level is how hard a writer works at compressing: recording time traded
@@ -56,20 +67,13 @@ const (
 var levelNames = [...]string{LevelDefault: "default", LevelFastest: "fastest", LevelBetter: "better", LevelBest: "best"}
 
 // String returns the level's name: "default", "fastest", "better" or "best".
-func (l Level) String() string {
-	if int(l) < len(levelNames) {
-		return levelNames[l]
-	}
-	return fmt.Sprintf("level(%d)", uint8(l))
-}
+func (l Level) String() string { return nameOf(levelNames[:], l, "level") }
 
 // ParseLevel returns the Level named s ("fastest", "default", "better",
 // "best").
 func ParseLevel(s string) (Level, error) {
-	for l, name := range levelNames {
-		if s == name {
-			return Level(l), nil
-		}
+	if l, ok := parseName[Level](levelNames[:], s); ok {
+		return l, nil
 	}
 	return LevelDefault, fmt.Errorf("format: unknown compression level %q (want fastest, default, better or best)", s)
 }
