@@ -7,8 +7,9 @@
 # Environment: WORKLOAD (default steady: a fixed live set, so the analyzer's
 # memory must come out the same at every size), CODECS (default "zstd lz4
 # none"; CODEC:LEVEL records at a --level, e.g. "zstd zstd:best lz4:better"),
-# REPORTS (default: every report; e.g. "summary types peak growth"), DIR (default: a new temporary directory; a 1-billion-event trace takes
-# about 2 GB with zstd, 32 GB uncompressed).
+# REPORTS (default: every report; e.g. "summary types peak growth"), DIR
+# (default: a new temporary directory; a 1-billion-event trace takes about
+# 2 GB with zstd, 32 GB uncompressed).
 set -euo pipefail
 workload=${WORKLOAD:-steady}
 codecs=${CODECS:-zstd lz4 none}
