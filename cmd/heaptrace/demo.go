@@ -38,7 +38,7 @@ func runDemo(stdout, stderr io.Writer, opts demoOptions) error {
 		return usageError("no sample %q; the samples are: %s", opts.sample, joinNames(samples.Names()))
 	}
 	fmt.Fprintf(stdout, "heaptrace demo: samples/%s\n%s\n", opts.sample, headerComment(src))
-	if err := runRecordSource(stdout, stderr, "samples/"+opts.sample, src, recordOptions{out: opts.out, compress: "zstd", heapLimit: "1GiB"}); err != nil {
+	if err := runRecordSource(stdout, stderr, "samples/"+opts.sample, src, recordOptions{out: opts.out, compress: "zstd", level: "default", heapLimit: "1GiB"}); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)
